@@ -1,0 +1,187 @@
+"""The `launchwatch` command line: the operator's and the analyst's entry point."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import click
+
+from flows import config as cfg
+from flows.render import print_frame, print_run_report, print_summary
+from warehouse.catalogue import UnknownLaunch
+from warehouse.db import WarehouseError
+
+EXPECTED_ERRORS = (WarehouseError, UnknownLaunch, ValueError, FileNotFoundError)
+
+
+class UtcTime(click.ParamType):
+    """A UTC instant from `2025-04-05`, `2025-04-05T19:00` or `2025-04-05T19:00:00Z`."""
+
+    name = "UTC time"
+
+    def __init__(self, end_of_day: bool = False):
+        self.end_of_day = end_of_day
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                # A bare date as the end of a window means "through that day".
+                moment = datetime.combine(day + timedelta(days=1) if self.end_of_day else day, time())
+            else:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(
+                f"expected a date like 2025-04-05 or a UTC time like 2025-04-05T19:00:00Z, got {text!r}",
+                param,
+                ctx,
+            )
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc)
+
+
+class Cli(click.Group):
+    """Turns the errors a user can fix into one line and exit status 1, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EXPECTED_ERRORS as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=Cli)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Warehouse file (env LAUNCHWATCH_DB, default {cfg.DEFAULT_DB}). Reads use its published snapshot.",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Track what communities say about AI model launches, next to the benchmark events."""
+    ctx.obj = cfg.settings(db)
+
+
+@cli.command()
+@click.option("--since", type=UtcTime(), help="Window start (UTC). Default: each source's cursor.")
+@click.option("--until", type=UtcTime(end_of_day=True), help="Window end (UTC, a bare date includes that day). Default: now.")
+@click.option("--replay", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Serve recorded payloads from this directory instead of the live APIs.")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--launch", "launches", multiple=True, help="Only this launch key (repeatable).")
+@click.pass_obj
+def run(settings: cfg.Settings, since, until, replay, sources, launches) -> None:
+    """Run the daily flow once: collect, classify, publish the snapshot."""
+    if since and until and since >= until:
+        raise click.BadParameter(f"--since ({since:%Y-%m-%dT%H:%M}Z) must be before --until ({until:%Y-%m-%dT%H:%M}Z)")
+    cfg.quiet_prefect()
+    from flows.daily import daily
+
+    report = daily(
+        db=str(settings.db_path),
+        since=since,
+        until=until,
+        replay=str(replay) if replay else None,
+        sources=list(sources) or None,
+        launches=list(launches) or None,
+    )
+    print_run_report(report, settings.db_path)
+    if report.failed:
+        sys.exit(2)
+
+
+@cli.command()
+@click.option("--cron", default=cfg.DEFAULT_CRON, show_default=True, help="When to run (UTC).")
+@click.option("--name", default="launchwatch-daily", show_default=True, help="Deployment name.")
+@click.pass_obj
+def schedule(settings: cfg.Settings, cron: str, name: str) -> None:
+    """Serve the daily flow on a cron schedule until interrupted."""
+    cfg.quiet_prefect()
+    from flows.daily import daily
+
+    click.echo(f"serving flow 'daily' as {name!r} on cron {cron!r} (UTC); Ctrl-C stops")
+    daily.serve(name=name, cron=cron, parameters={"db": str(settings.db_path)})
+
+
+@cli.command()
+@click.argument("launch")
+@click.option("--bucket", type=click.Choice(["day", "hour"]), default="day", show_default=True)
+@click.option("--platform", help="Only posts from this platform.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.pass_obj
+def timeline(settings: cfg.Settings, launch: str, bucket: str, platform: str | None, as_csv: bool) -> None:
+    """Posts, sentiment and claims per bucket for LAUNCH, next to the benchmark events."""
+    from warehouse import snapshot
+    from warehouse import timeline as wt
+
+    con = snapshot.open_snapshot(settings.db_path)
+    print_frame(wt.timeline(con, launch, bucket=bucket, platform=platform), as_csv)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.pass_obj
+def sql(settings: cfg.Settings, query: str, as_csv: bool) -> None:
+    """Run read-only SQL on the published snapshot."""
+    import duckdb
+
+    from warehouse import snapshot
+
+    con = snapshot.open_snapshot(settings.db_path)
+    # The snapshot is opened read-only; also keep ad-hoc SQL from reading or writing other files.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    try:
+        frame = con.execute(query).df()
+    except duckdb.Error as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    print_frame(frame, as_csv)
+
+
+@cli.command()
+@click.argument("launch")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("report.html"), show_default=True)
+@click.option("--bucket", type=click.Choice(["day", "hour"]), default="day", show_default=True)
+@click.pass_obj
+def report(settings: cfg.Settings, launch: str, out: Path, bucket: str) -> None:
+    """Write a self-contained HTML report for LAUNCH (no network needed to open it)."""
+    from dashboards.report import write_report
+    from warehouse import snapshot
+    from warehouse import timeline as wt
+
+    con = snapshot.open_snapshot(settings.db_path)
+    print_summary(wt.launch_summary(con, launch), launch)
+    path = write_report(con, launch, out, bucket=bucket)
+    click.echo(f"report:   {path.resolve()}")
+    click.echo(f"database: {Path(settings.db_path).resolve()}")
+
+
+@cli.group()
+def models() -> None:
+    """The claim and sentiment classifier."""
+
+
+@models.command("predict")
+@click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSON lines with id and text.")
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSON lines with sentiment, claims and scores added.")
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (default: the active one).")
+def models_predict(input_path: Path, output_path: Path, model_path: Path | None) -> None:
+    """Classify texts from a JSON lines file."""
+    from models.predict import load_model, predict_jsonl
+
+    count = predict_jsonl(input_path, output_path, model=load_model(model_path))
+    click.echo(f"classified {count} texts -> {output_path}")
+
+
+def main() -> None:
+    cli(prog_name="launchwatch")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Printing tables and run summaries on the terminal."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from flows.steps import RunReport
+from models.prediction import CLAIMS
+
+console = Console()
+
+
+def cell(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M") if value.tzinfo is None else value.tz_convert("UTC").strftime("%Y-%m-%d %H:%MZ")
+    return str(value)
+
+
+def print_frame(frame: pd.DataFrame, as_csv: bool = False) -> None:
+    if as_csv:
+        frame.to_csv(sys.stdout, index=False)
+        return
+    table = Table(show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(cell(value) for value in row))
+    console.print(table)
+    console.print(f"{len(frame)} rows")
+
+
+def print_run_report(report: RunReport, db_path: Path) -> None:
+    table = Table(title="collected")
+    for column in ("source", "launch", "window (UTC)", "status", "fetched", "inserted", "updated", "quarantined"):
+        table.add_column(column)
+    for result in report.collected:
+        start, end = result.window
+        counts = result.counts
+        table.add_row(
+            result.source,
+            result.launch_key,
+            f"{start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M}",
+            result.status if not result.error else f"failed: {result.error}",
+            str(counts.fetched),
+            str(counts.inserted),
+            str(counts.updated),
+            str(counts.quarantined),
+        )
+    console.print(table)
+    events = report.events
+    console.print(
+        f"events: {events.read} read, {events.inserted} new, {events.updated} updated, "
+        f"{len(events.unmatched)} model names matched no launch"
+    )
+    console.print(f"classified: {report.classified} new posts")
+    console.print(f"database: {Path(db_path).resolve()}")
+    console.print(f"snapshot: {report.snapshot.resolve()}")
+
+
+def print_summary(summary: dict, launch: str) -> None:
+    """Per-claim counts of a launch, as the demo ends with."""
+    table = Table(title=f"{launch}: {summary['posts']} posts, classifier {summary.get('model_version') or 'none'}")
+    table.add_column("claim")
+    table.add_column("posts", justify="right")
+    for claim in CLAIMS:
+        table.add_row(claim, str(summary.get(claim, 0)))
+    console.print(table)
+    sentiments = ", ".join(f"{name} {summary.get(name, 0)}" for name in ("positive", "neutral", "negative"))
+    console.print(f"sentiment: {sentiments}")

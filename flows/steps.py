@@ -1,0 +1,234 @@
+"""The pipeline's steps as plain functions: the Prefect flow and the CLI both call these.
+
+Each step opens the warehouse itself, so a step is a unit Prefect can retry, and the one-writer
+rule holds because steps run one after another.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import duckdb
+
+import extractors
+from extractors.http import SourceError
+from extractors.post import NormalizeError, Post, RawItem
+from extractors.replay import replay_transports
+from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
+from warehouse import catalogue as cat
+from warehouse import classifications, events, runs, snapshot
+from warehouse.db import connect
+from warehouse.posts import known_threads, upsert_posts
+
+log = logging.getLogger("launchwatch")
+
+# Items indexed late by a source (an edited story, a delayed search index) are still caught when
+# the next run starts this far before the cursor; the upsert makes the overlap harmless.
+CURSOR_OVERLAP = timedelta(hours=1)
+# Comments keep arriving on threads for days; threads this old are still polled for new comments.
+THREAD_WATCH = timedelta(days=7)
+CLASSIFY_BATCH = 512
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class CollectResult:
+    source: str
+    launch_key: str
+    window: tuple[datetime, datetime]
+    status: str  # "ok" or "failed"
+    counts: runs.RunCounts = field(default_factory=runs.RunCounts)
+    error: str | None = None
+
+
+def build_extractor(name: str, config: Settings, replay: Path | None):
+    """The extractor `name`, talking to the live API, or to the recorded payloads under `replay`."""
+    if replay is None:
+        return extractors.get_extractor(name, base_url=config.hackernews_base_url)
+    transports = replay_transports(replay)
+    if name not in transports:
+        raise ValueError(
+            f"no recorded payloads for source {name!r} under {replay}: expected {replay}/{name}/*.jsonl"
+        )
+    return extractors.get_extractor(name, transport=transports[name])
+
+
+def sources_for(config: Settings, replay: Path | None, wanted: Sequence[str] = ()) -> list[str]:
+    """Sources to run: the ones asked for, or every registered one (every recorded one in a replay)."""
+    available = sorted(replay_transports(replay)) if replay else sorted(extractors.REGISTRY)
+    unknown = [name for name in wanted if name not in available]
+    if unknown:
+        raise ValueError(f"unknown source(s) {unknown}; available here: {available}")
+    return list(wanted) or available
+
+
+def normalize_all(
+    extractor, raws: Iterable[RawItem], collected_at: datetime
+) -> tuple[list[Post], list[RawItem], list[tuple[object, str]]]:
+    """Posts with their raw items, and the (payload, reason) of every record that failed."""
+    posts, kept, failed = [], [], []
+    for raw in raws:
+        try:
+            posts.append(extractor.normalize(raw, collected_at))
+            kept.append(raw)
+        except NormalizeError as exc:
+            failed.append((raw.payload, f"{raw.source}: {exc}"))
+    return posts, kept, failed
+
+
+def collect(
+    config: Settings,
+    source: str,
+    launch_key: str,
+    since: datetime | None,
+    until: datetime,
+    replay: Path | None = None,
+) -> CollectResult:
+    """Fetch one source's posts about one launch and load them, all or nothing.
+
+    With `since` None the window starts at the source's cursor for the launch (less a small
+    overlap), or DEFAULT_LOOKBACK_HOURS back on a first run. A source that fails is recorded as a
+    failed run and writes no posts; the caller goes on with the other sources.
+    """
+    catalogue = cat.load_catalogue()
+    launch = catalogue.get(launch_key)
+    extractor = build_extractor(source, config, replay)
+    con = connect(config.db_path)
+    try:
+        explicit = since is not None
+        if not explicit:
+            cursor = runs.get_cursor(con, source, launch_key)
+            since = cursor - CURSOR_OVERLAP if cursor else until - timedelta(hours=DEFAULT_LOOKBACK_HOURS)
+        window = (since, until)
+        run_id = runs.start_run(con, source, launch_key, window, utcnow())
+        query = extractors.SearchQuery(
+            terms=tuple(launch.sources.get(source, {}).get("queries", ())),
+            thread_ids=tuple(known_threads(con, launch_key, source, since - THREAD_WATCH)),
+            label=launch_key,
+        )
+        if not query.terms:
+            runs.finish_run(con, run_id, runs.RunCounts(), utcnow())
+            return CollectResult(source, launch_key, window, "ok")
+        try:
+            raws = list(extractor.fetch(query, since, until))
+        except SourceError as exc:
+            runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=str(exc))
+            log.error("%s for %s failed: %s", source, launch_key, exc)
+            return CollectResult(source, launch_key, window, "failed", error=str(exc))
+        collected_at = utcnow()
+        posts, kept, failed = normalize_all(extractor, raws, collected_at)
+        counts = load_batch(con, catalogue, source, launch_key, run_id, posts, kept, failed, collected_at)
+        return CollectResult(source, launch_key, window, "ok", counts)
+    finally:
+        con.close()
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    catalogue: cat.Catalogue,
+    source: str,
+    launch_key: str,
+    run_id: int,
+    posts: list[Post],
+    raws: list[RawItem],
+    failed: list[tuple[object, str]],
+    collected_at: datetime,
+) -> runs.RunCounts:
+    """Write one run's posts, quarantine, links, cursor and run record in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        inserted, updated = upsert_posts(con, posts, raws)
+        quarantined = runs.quarantine(con, run_id, source, failed, collected_at)
+        cat.link_posts(con, catalogue, [post.post_id for post in posts])
+        if posts:
+            runs.advance_cursor(con, source, launch_key, max(p.created_at for p in posts), collected_at)
+        counts = runs.RunCounts(len(posts) + len(failed), inserted, updated, quarantined)
+        runs.finish_run(con, run_id, counts, utcnow())
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=f"load failed: {exc}")
+        raise
+    return counts
+
+
+def batched(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def classify(config: Settings, classifier=None, *, reclassify: bool = False) -> int:
+    """Label every linked post the classifier's version has not labelled; returns how many.
+
+    `classifier` defaults to the active model; `reclassify` extends the work to every post.
+    """
+    classifier = classifier or default_classifier()
+    con = connect(config.db_path)
+    try:
+        pending = classifications.unclassified(
+            con, classifier.model_id, classifier.model_version, all_posts=reclassify
+        )
+        done = 0
+        for chunk in batched(pending, CLASSIFY_BATCH):
+            predictions = classifier.predict([text for _, text in chunk])
+            con.execute("BEGIN TRANSACTION")
+            try:
+                done += classifications.save_predictions(
+                    con, [post_id for post_id, _ in chunk], predictions, utcnow()
+                )
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        classifications.activate(con, classifier.model_id, classifier.model_version, utcnow())
+        return done
+    finally:
+        con.close()
+
+
+def prepare(config: Settings) -> events.ImportResult:
+    """Migrate the warehouse, write the launch catalogue and load the bundled event timeline.
+
+    Every part is idempotent, so each run can start with it.
+    """
+    catalogue = cat.load_catalogue()
+    con = connect(config.db_path)
+    try:
+        cat.sync_catalogue(con, catalogue)
+        return events.import_timeline(con, catalogue)
+    finally:
+        con.close()
+
+
+def publish(config: Settings) -> Path:
+    con = connect(config.db_path)
+    try:
+        return snapshot.publish(con, config.db_path, utcnow())
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class RunReport:
+    collected: list[CollectResult]
+    events: events.ImportResult
+    classified: int
+    snapshot: Path
+
+    @property
+    def failed(self) -> list[CollectResult]:
+        return [result for result in self.collected if result.status != "ok"]
+
+
+def default_classifier():
+    """The active classifier (the committed model unless configured otherwise)."""
+    import models
+
+    return models.load_model()

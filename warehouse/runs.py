@@ -1,0 +1,94 @@
+"""Bookkeeping of ingestion: runs, quarantined records and per-source cursors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    quarantined: int = 0
+
+
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    launch_key: str | None,
+    window: tuple[datetime, datetime],
+    started_at: datetime,
+) -> int:
+    """Record that a source began collecting a window; returns the run id."""
+    return con.execute(
+        "INSERT INTO ingest_runs (source, launch_key, window_start, window_end, started_at, status) "
+        "VALUES (?, ?, ?, ?, ?, 'running') RETURNING run_id",
+        [source, launch_key, window[0], window[1], started_at],
+    ).fetchone()[0]
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    counts: RunCounts,
+    finished_at: datetime,
+    error: str | None = None,
+) -> None:
+    con.execute(
+        "UPDATE ingest_runs SET finished_at = ?, fetched = ?, inserted = ?, updated = ?, "
+        "quarantined = ?, status = ?, error = ? WHERE run_id = ?",
+        [
+            finished_at,
+            counts.fetched,
+            counts.inserted,
+            counts.updated,
+            counts.quarantined,
+            "failed" if error else "ok",
+            error,
+            run_id,
+        ],
+    )
+
+
+def quarantine(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int | None,
+    source: str,
+    records: list[tuple[Any, str]],
+    at: datetime,
+) -> int:
+    """Keep records that could not be loaded, each with the reason; returns how many."""
+    if not records:
+        return 0
+    con.executemany(
+        "INSERT INTO quarantine (run_id, source, payload, reason, quarantined_at) VALUES (?, ?, ?, ?, ?)",
+        [
+            [run_id, source, payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, default=str), reason, at]
+            for payload, reason in records
+        ],
+    )
+    return len(records)
+
+
+def get_cursor(con: duckdb.DuckDBPyConnection, source: str, launch_key: str) -> datetime | None:
+    row = con.execute(
+        "SELECT cursor_at FROM source_cursors WHERE source = ? AND launch_key = ?", [source, launch_key]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def advance_cursor(
+    con: duckdb.DuckDBPyConnection, source: str, launch_key: str, cursor_at: datetime, at: datetime
+) -> None:
+    """Move the cursor forward to `cursor_at`; it never moves back (a backfill leaves it alone)."""
+    con.execute(
+        "INSERT INTO source_cursors VALUES (?, ?, ?, ?) ON CONFLICT (source, launch_key) DO UPDATE SET "
+        "cursor_at = greatest(source_cursors.cursor_at, excluded.cursor_at), updated_at = excluded.updated_at",
+        [source, launch_key, cursor_at, at],
+    )
