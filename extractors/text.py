@@ -15,6 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 _BLOCK_TAGS = frozenset({"p", "div", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"})
 _TRUNCATION_MARKS = ("...", "\u2026")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+_LINE_BREAK = "\u2028"  # stands for <br> until the paragraph is flushed; source newlines are mere spaces
 
 
 def html_to_text(html: str) -> str:
@@ -44,7 +45,7 @@ def _collect(node: LexborNode, blocks: list[str], current: list[str]) -> None:
             if code.strip():
                 blocks.append(code)
         elif tag == "br":
-            current.append("\n")
+            current.append(_LINE_BREAK)
         elif tag == "a":
             current.append(_link_text(child))
         elif tag in _BLOCK_TAGS:
@@ -71,7 +72,7 @@ def _link_text(anchor: LexborNode) -> str:
 def _flush(blocks: list[str], current: list[str]) -> None:
     if not current:
         return
-    lines = "".join(current).split("\n")
+    lines = "".join(current).split(_LINE_BREAK)
     paragraph = "\n".join(line for line in (_SPACES.sub(" ", part).strip() for part in lines) if line)
     if paragraph:
         blocks.append(paragraph)
