@@ -27,7 +27,7 @@ def index() -> AlgoliaIndex:
     return AlgoliaIndex(
         [
             hit(1, 100, ["story", "author_pg", "story_1"], title="Llama 4 released", url="https://ai.meta.com/llama-4", points=50),
-            hit(2, 300, ["comment", "author_dang", "story_1"], comment_text="Maverick <i>disappoints</i>", story_title="Llama 4 released"),
+            hit(2, 300, ["comment", "author_dang", "story_1"], author="dang", comment_text="Maverick <i>disappoints</i>", story_title="Llama 4 released"),
             hit(3, 200, ["comment", "author_pg", "story_9"], comment_text="LLAMA 4 scout fits one GPU", story_title="Other"),
             hit(4, 400, ["poll", "author_pg", "story_4"], title="Which llama?", points=3),
             hit(5, 250, ["story", "author_sama", "story_5"], title="Llamas of the Andes", url="https://example.org/llama-4-review", points=7),
