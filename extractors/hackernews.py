@@ -72,8 +72,9 @@ class HackerNewsExtractor:
         for term in query.terms:
             for tags in ("story", "comment"):
                 for hit, fetched_at in self._search(term, tags, window):
-                    if tags == "story" and _object_id(hit) is not None:
-                        story_ids.append(_object_id(hit))
+                    story_id = _object_id(hit)
+                    if tags == "story" and story_id is not None:
+                        story_ids.append(story_id)
                     if _first_sighting(hit, seen):
                         yield RawItem(source=self.name, payload=hit, query=term, fetched_at=fetched_at)
         unique_story_ids = list(dict.fromkeys(story_ids))
@@ -82,8 +83,8 @@ class HackerNewsExtractor:
             tags = "comment,(" + ",".join(f"story_{story_id}" for story_id in chunk) + ")"
             for hit, fetched_at in self._search("", tags, window):
                 if _first_sighting(hit, seen):
-                    thread = f"thread:{hit.get('story_id') if isinstance(hit, Mapping) else '?'}"
-                    yield RawItem(source=self.name, payload=hit, query=thread, fetched_at=fetched_at)
+                    story_id = hit.get("story_id") if isinstance(hit, Mapping) else None
+                    yield RawItem(source=self.name, payload=hit, query=f"thread:{story_id}", fetched_at=fetched_at)
 
     def normalize(self, raw: RawItem, collected_at: datetime) -> Post:
         """The Post for one Algolia hit; pure, raises NormalizeError with the reason when it cannot."""
@@ -201,7 +202,7 @@ def _envelope(body: dict[str, Any]) -> tuple[list[Any], int, int]:
 
 
 def _first_sighting(hit: Any, seen: set[str]) -> bool:
-    object_id = _object_id(hit) if isinstance(hit, Mapping) else None
+    object_id = _object_id(hit)
     if object_id is None:
         return True  # cannot be de-duplicated; normalize will quarantine it with the reason
     if object_id in seen:
@@ -216,8 +217,8 @@ def _thread_id(value: str) -> str:
     return value
 
 
-def _object_id(hit: Mapping[str, Any]) -> str | None:
-    value = hit.get("objectID")
+def _object_id(hit: Any) -> str | None:
+    value = hit.get("objectID") if isinstance(hit, Mapping) else None
     if _is_int(value) and value > 0:
         return str(value)
     if isinstance(value, str) and value.strip().isdigit():

@@ -368,3 +368,18 @@ def test_html_to_text(html: str, text: str) -> None:
 )
 def test_detect_lang(text: str, lang: str) -> None:
     assert detect_lang(text) == lang
+
+
+def test_timeouts_are_retried_like_server_errors() -> None:
+    calls: list[int] = []
+
+    def slow_then_ok(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) == 1:
+            raise httpx.ReadTimeout("read timed out", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    sleep = RecordingSleep()
+    with make_client("https://hn.algolia.com/api/v1", transport=httpx.MockTransport(slow_then_ok)) as client:
+        assert get_json(client, "search_by_date", {}, sleep=sleep) == {"ok": True}
+    assert len(calls) == 2 and sleep.waits == [1.0]
