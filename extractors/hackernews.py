@@ -155,9 +155,10 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
     score = _optional(hit, "points", int)
     replies = _optional(hit, "num_comments", int) if kind == "story" else None
     thread_id = parent_id = None
-    url = PERMALINK.format(native_id)
     if kind == "story":
-        url = _optional(hit, "url", str) or url
+        # Validated, but the Post links to the HN discussion a reader can check, not the
+        # article it points at; the article URL stays in the raw payload.
+        _optional(hit, "url", str)
     else:
         thread_id = f"hackernews:{_comment_story_id(hit, native_id)}"
         parent_id = f"hackernews:{_required_id(hit, 'parent_id', native_id)}"
@@ -165,7 +166,7 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
         post_id=f"hackernews:{native_id}",
         platform="hackernews",
         native_id=native_id,
-        url=url,
+        url=PERMALINK.format(native_id),
         source=raw.source,
         thread_id=thread_id,
         parent_id=parent_id,

@@ -133,7 +133,7 @@ def test_normalize_matches_golden_file(payload_path: Path) -> None:
 def test_normalize_story_and_comment_fields() -> None:
     link = normalize(RawItem("hackernews", json.loads((FIXTURES / "story_link.json").read_text()), "q", COLLECTED), COLLECTED)
     assert (link.post_id, link.thread_id, link.parent_id, link.text) == ("hackernews:43595585", None, None, "")
-    assert link.url == "https://ai.meta.com/blog/llama-4-multimodal-intelligence/"
+    assert link.url == "https://news.ycombinator.com/item?id=43595585"  # the discussion, not the article
     assert (link.score, link.replies, link.lang) == (1312, 600, "en")
     assert link.created_at == datetime(2025, 4, 5, 19, 20, 44, tzinfo=timezone.utc)
     reply = normalize(RawItem("hackernews", json.loads((FIXTURES / "comment_chinese.json").read_text()), "q", COLLECTED), COLLECTED)
