@@ -113,8 +113,7 @@ def claims_chart(
     for bucket, row in zip(timeline["bucket"], timeline.to_dict("records")):
         for order, claim in enumerate(CLAIMS):
             rows.append({
-                "start": _iso(bucket),
-                "end": _iso(bucket + step),
+                "mid": _iso(bucket + step / 2),
                 "when": _bucket_text(bucket, step),
                 "claim": claim,
                 "claim_title": CLAIM_TITLES[claim],
@@ -122,11 +121,14 @@ def claims_chart(
                 "count": int(row[claim]),
                 "posts": int(row["posts"]),
             })
-    bars = alt.Chart(alt.Data(values=rows)).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("start:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
-        x2="end:T",
-        y=alt.Y("sum(count):Q", stack="zero",
-                title="claim labels (a post can carry several)"),
+    # Bars are centred on their bucket with a width in pixels: x/x2 ranges would be clearer, but
+    # Vega-Lite mis-merges an explicit time domain with x2 and warns on every render.
+    bar_px = max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1)
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar(
+        size=bar_px, stroke="white", strokeWidth=0.5
+    ).encode(
+        x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
+        y=alt.Y("count:Q", stack="zero", title="claim labels (a post can carry several)"),
         color=alt.Color(
             "claim_title:N",
             title="Claim type",
@@ -138,11 +140,11 @@ def claims_chart(
         tooltip=[
             alt.Tooltip("when:N", title="bucket"),
             alt.Tooltip("claim_title:N", title="claim"),
-            alt.Tooltip("sum(count):Q", title="posts with this claim"),
-            alt.Tooltip("max(posts):Q", title="posts in bucket"),
+            alt.Tooltip("count:Q", title="posts with this claim"),
+            alt.Tooltip("posts:Q", title="posts in bucket"),
         ],
     )
-    return _with_events(bars, events_df, domain, x_scale, "Posts by claim type")
+    return _with_events(bars, events_df, domain, "Posts by claim type")
 
 
 def negative_share_chart(
@@ -165,7 +167,7 @@ def negative_share_chart(
         for bucket, row in zip(timeline["bucket"], timeline.to_dict("records"))
     ]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
+        x="mid:T",
         y=alt.Y("share:Q", title="negative share of posts",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
     )
@@ -176,13 +178,15 @@ def negative_share_chart(
         alt.Tooltip("posts:Q", title="posts"),
     ]
     # A bucket without posts has no share: the line breaks there instead of inventing a value.
-    line = base.mark_line(color=NEGATIVE_COLOR, invalid="break-paths-show-domains")
+    line = base.mark_line(color=NEGATIVE_COLOR, invalid="break-paths-show-domains").encode(
+        x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
+    )
     points = base.mark_circle(color=NEGATIVE_COLOR, opacity=0.85).encode(
         size=alt.Size("posts:Q", title="posts in bucket",
                       legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.share)")
-    return _with_events(line + points, events_df, domain, x_scale, "Negative share of posts")
+    return _with_events(line + points, events_df, domain, "Negative share of posts")
 
 
 def numbered_events(events_df: pd.DataFrame) -> pd.DataFrame:
@@ -225,14 +229,14 @@ def event_records(
                 "label": label if position == 0 else "",
                 "lane": lane,
                 "label_y": -LANE_STEP * (lane + 1),
-                "precision": _text(event["time_precision"]) or "second",
-                "event": _text(event["label"]) or _event_label(event),
-                "when": _event_time_text(times[index], _text(event["time_precision"])),
-                "kind": _text(event["kind"]),
-                "model": _text(event["model_name"]),
-                "source": _text(event["source"]),
-                "value": _text(event["value"]),
-                "url": _text(event["url"]),
+                "precision": cell_text(event["time_precision"]) or "second",
+                "event": cell_text(event["label"]) or _event_label(event),
+                "when": _event_time_text(times[index], cell_text(event["time_precision"])),
+                "kind": cell_text(event["kind"]),
+                "model": cell_text(event["model_name"]),
+                "source": cell_text(event["source"]),
+                "value": cell_text(event["value"]),
+                "url": cell_text(event["url"]),
             })
     return records
 
@@ -272,7 +276,6 @@ def _with_events(
     data_layer: alt.Chart | alt.LayerChart,
     events_df: pd.DataFrame,
     domain: tuple[pd.Timestamp, pd.Timestamp],
-    x_scale: alt.Scale,
     title: str,
 ) -> alt.LayerChart:
     records = event_records(events_df, domain)
@@ -289,7 +292,7 @@ def _with_events(
         alt.Tooltip("url:N", title="URL"),
     ]
     rules = events.mark_rule(color=EVENT_COLOR, strokeWidth=1.2, opacity=0.8).encode(
-        x=alt.X("time:T", scale=x_scale),
+        x="time:T",
         # Dashed = the source gives only a date (or month), so the rule marks its start.
         strokeDash=alt.StrokeDash(
             "precision:N",
@@ -304,13 +307,13 @@ def _with_events(
     labels = events.mark_text(
         align="left", baseline="middle", dx=3, fontSize=LABEL_FONT_SIZE, color=EVENT_COLOR,
     ).encode(
-        x=alt.X("time:T", scale=x_scale),
+        x="time:T",
         y=alt.Y("label_y:Q", scale=None, axis=None),
         text="label:N",
         tooltip=tooltip,
     )
     ticks = events.mark_rule(color=EVENT_COLOR, strokeWidth=0.6, opacity=0.5).encode(
-        x=alt.X("time:T", scale=x_scale),
+        x="time:T",
         y=alt.Y("label_y:Q", scale=None, axis=None),
         y2=alt.value(0),
     )
@@ -344,7 +347,8 @@ def _time_scale(time_axis: str, domain: tuple[pd.Timestamp, pd.Timestamp]) -> al
             f"time_axis must be one of {list(TIME_AXES)}; found {time_axis!r}. Use 'utc' for "
             "times as stored, 'local' for the viewer's time zone."
         )
-    # A fixed domain, because the label lanes were laid out for exactly this span.
+    # A fixed domain, because the label lanes were laid out for exactly this span. Only the data
+    # layer carries it: Vega-Lite compiles the same domain differently per layer and then warns.
     return alt.Scale(type="utc" if time_axis == "utc" else "time",
                      domain=[_epoch_ms(domain[0]), _epoch_ms(domain[1])])
 
@@ -401,8 +405,8 @@ def _event_time(event: dict[str, Any]) -> pd.Timestamp:
 
 
 def _event_label(event: dict[str, Any]) -> str:
-    label = _text(event["label"]) or " ".join(
-        part for part in (_text(event["model_name"]), _text(event["kind"]).replace("_", " ")) if part
+    label = cell_text(event["label"]) or " ".join(
+        part for part in (cell_text(event["model_name"]), cell_text(event["kind"]).replace("_", " ")) if part
     )
     if len(label) > LABEL_MAX_CHARS:
         return label[: LABEL_MAX_CHARS - 1].rstrip() + "…"
@@ -435,7 +439,8 @@ def _share(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A table cell as display text: missing values (None, NaN, NA) become the empty string."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return str(value).strip()
