@@ -1,4 +1,4 @@
-"""Build the demo replay data set: Hacker News threads around the Llama 4 launch, written for the demo.
+"""Build the demo replay data: Hacker News threads around the Llama 4 launch, written for the demo.
 
 Every text below was written by hand for launchwatch's demo. None is a real post, no author is a
 real user, and the objectIDs (from 93000000 up) lie far above any real HN item id of 2025, so the
