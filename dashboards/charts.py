@@ -3,7 +3,9 @@
 Every function is pure: DataFrames in the shapes returned by `warehouse.timeline` go in, an
 Altair chart or a DataFrame comes out. Data is embedded in the spec as explicit records (ISO
 times, None for missing values) so the spec is the same whether it is rendered in a browser,
-exported to PNG/SVG by vl_convert, or inspected by a test.
+exported to PNG/SVG by vl_convert, or inspected by a test. The records are passed as a plain
+{"values": [...]} dict: wrapped in alt.Data, Altair validates every row against the schema,
+which takes seconds for a month of hourly buckets.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def claims_chart(
     # Bars are centred on their bucket with a width in pixels: x/x2 ranges would be clearer, but
     # Vega-Lite mis-merges an explicit time domain with x2 and warns on every render.
     bar_px = max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1)
-    bars = alt.Chart(alt.Data(values=rows)).mark_bar(
+    bars = alt.Chart({"values": rows}).mark_bar(
         size=bar_px, stroke="white", strokeWidth=0.5
     ).encode(
         x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
@@ -166,7 +168,7 @@ def negative_share_chart(
         }
         for bucket, row in zip(timeline["bucket"], timeline.to_dict("records"))
     ]
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart({"values": rows}).encode(
         x="mid:T",
         y=alt.Y("share:Q", title="negative share of posts",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
@@ -218,7 +220,7 @@ def event_records(
         x_px = xs[group[0]]
         # A long label is only worth its lane when few later rules start under it; in a dense
         # cluster every event gets its number instead, so none is hidden by another's label.
-        crowded = len(group) > 1 or sum(x < x_px + _label_px(full) for x in xs[group[-1] + 1:]) >= 2
+        crowded = len(group) > 1 or sum(x < x_px + _label_px(full) for x in xs[group[-1] + 1:]) >= MAX_LANES - 2
         label, lane = _place_label(lane_free_from, x_px, (number,) if crowded else (full, number))
         for position, index in enumerate(group):
             event = events.iloc[index].to_dict()
@@ -280,7 +282,7 @@ def _with_events(
 ) -> alt.LayerChart:
     records = event_records(events_df, domain)
     lanes_used = max((r["lane"] + 1 for r in records), default=0)
-    events = alt.Chart(alt.Data(values=records))
+    events = alt.Chart({"values": records})
     tooltip = [
         alt.Tooltip("number:Q", title="event no."),
         alt.Tooltip("event:N", title="event"),
