@@ -31,10 +31,12 @@ import pyarrow as pa
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = "0-9a-z\u00c0-\u024f"
-_LOOSE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
-_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015]+")
-_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
+# The patterns start with a literal so the regex engine can skip ahead to candidates.
+_LOOSE_DOT = re.compile(r"\.(?!(?<=\d\.)\d)")
+_SPACE_BY_CJK = re.compile(rf" (?:(?=[{_CJK}])|(?<=[{_CJK}] ))")
+_DASHES = re.compile(r"[_\-\u2010-\u2015]")
 _WORD_CHAR = re.compile(rf"[{_WORD}]")
+_END = ""
 
 
 class CatalogueError(ValueError):
@@ -91,19 +93,39 @@ class _Target:
 
 def normalize_for_match(text: str) -> str:
     """The form aliases and post text are compared in (see the module docstring)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    folded = _LOOSE_DOT.sub(" ", folded)
-    folded = _SEPARATORS.sub(" ", folded)
-    return _SPACE_BY_CJK.sub("", folded).strip()
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
+    folded = _DASHES.sub(" ", _LOOSE_DOT.sub(" ", folded))
+    folded = " ".join(folded.split())
+    return folded if folded.isascii() else _SPACE_BY_CJK.sub("", folded)
 
 
-def _alias_pattern(normalized: str) -> str:
-    pattern = re.escape(normalized)
-    if _WORD_CHAR.match(normalized[0]):
-        pattern = rf"(?<![{_WORD}])(?<!\d\.)" + pattern
-    if _WORD_CHAR.match(normalized[-1]):
-        pattern += rf"(?![{_WORD}]|\.\d)"
-    return pattern
+def _alias_regex(aliases: Iterable[str]) -> re.Pattern[str]:
+    """One regex for all aliases, shaped as a trie so each text position costs one branch.
+
+    At each position the longest alias wins ("llama 4 maverick" over "llama 4"), as the
+    deeper branches are tried before an alias ends. Word-boundary checks follow the first
+    character instead of preceding it, which keeps the engine's fast scan for first characters.
+    """
+    trie: dict[str, dict] = {}
+    for alias in aliases:
+        node = trie
+        for char in alias:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    starts = []
+    for char, child in sorted(trie.items()):
+        start = re.escape(char)
+        if _WORD_CHAR.match(char):
+            start += rf"(?<![{_WORD}]{start})(?<!\d\.{start})"
+        starts.append(start + _trie_branches(child, char))
+    return re.compile("|".join(starts))
+
+
+def _trie_branches(node: dict[str, dict], last: str) -> str:
+    branches = [re.escape(char) + _trie_branches(child, char) for char, child in sorted(node.items()) if char]
+    if _END in node:
+        branches.append(rf"(?![{_WORD}]|\.\d)" if _WORD_CHAR.match(last) else "")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 class Catalogue:
@@ -117,9 +139,7 @@ class Catalogue:
             for index, variant in enumerate(v for launch in self.launches for v in launch.variants)
         }
         self._targets = _alias_targets(self.launches)
-        # Longest first, so "llama 4 maverick" wins over "llama 4" at the same position.
-        ordered = sorted(self._targets, key=lambda alias: (-len(alias), alias))
-        self._pattern = re.compile("|".join(_alias_pattern(alias) for alias in ordered))
+        self._pattern = _alias_regex(self._targets)
 
     def keys(self) -> list[str]:
         return [launch.key for launch in self.launches]
@@ -147,7 +167,7 @@ class Catalogue:
         for text in texts:
             if text:
                 normalized = normalize_for_match(text)
-                hits.extend((m.group(0), self._targets[m.group(0)]) for m in self._pattern.finditer(normalized))
+                hits.extend((alias, self._targets[alias]) for alias in self._pattern.findall(normalized))
         direct = {target.launch_key for _, target in hits if not target.context_only}
         context_keys = [key for key in context if key not in direct]
         results = []
