@@ -11,6 +11,11 @@ An alias end made of a Latin letter or digit must sit on a word boundary ("llama
 "llama 40", "llama 4o" or "llama 4.1"; it does match "llama 4's" and "用llama 4跑"). An end made of a
 CJK character needs no boundary, so pure CJK aliases match as substrings ("羊驼4" still does not
 match "羊驼40", its Latin end needs a boundary).
+
+At each position the longest spelling wins, so "llama 4 maverick" names the variant rather than
+just the launch. An optional `not_aliases` list on a launch holds longer spellings of other models
+that contain one of its aliases ("gemini 2.5 flash" contains "gemini 2.5"): where one of those is
+found, the text there names nothing.
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ class Launch:
     url: str | None  # the announcement
     aliases: tuple[str, ...]  # spellings that name the launch (any variant)
     variants: tuple[Variant, ...]
+    not_aliases: tuple[str, ...]  # longer spellings of other models that contain an alias ("gemini 2.5 flash")
     queries: dict[str, tuple[str, ...]]  # extractor name -> search terms for this launch
 
 
@@ -86,7 +92,8 @@ class Match:
 
 @dataclass(frozen=True)
 class _Target:
-    launch_key: str
+    alias: str  # normalized
+    launch_key: str | None  # None for a not_alias: the text names another model
     variant_key: str | None
     context_only: bool
 
@@ -167,7 +174,8 @@ class Catalogue:
         for text in texts:
             if text:
                 normalized = normalize_for_match(text)
-                hits.extend((alias, self._targets[alias]) for alias in self._pattern.findall(normalized))
+                found = (self._targets[alias] for alias in self._pattern.findall(normalized))
+                hits.extend((target.alias, target) for target in found if target.launch_key)
         direct = {target.launch_key for _, target in hits if not target.context_only}
         context_keys = [key for key in context if key not in direct]
         results = []
@@ -197,27 +205,37 @@ def _alias_targets(launches: tuple[Launch, ...]) -> dict[str, _Target]:
     """normalized alias -> what it names; a variant alias overrides the same spelling on its launch."""
     targets: dict[str, _Target] = {}
     for launch in launches:
-        entries = [(a, _Target(launch.key, None, False)) for a in launch.aliases]
+        entries = [(a, launch.key, None, False) for a in launch.aliases]
         for variant in launch.variants:
-            entries += [(a, _Target(launch.key, variant.key, False)) for a in variant.aliases]
-            entries += [(a, _Target(launch.key, variant.key, True)) for a in variant.context_aliases]
-        for alias, target in entries:
+            entries += [(a, launch.key, variant.key, False) for a in variant.aliases]
+            entries += [(a, launch.key, variant.key, True) for a in variant.context_aliases]
+        for alias, launch_key, variant_key, context_only in entries:
             normalized = normalize_for_match(alias)
+            target = _Target(normalized, launch_key, variant_key, context_only)
             previous = targets.get(normalized)
             if previous and previous.launch_key != launch.key:
                 raise CatalogueError(
                     f"alias {alias!r} of launch {launch.key!r} is also an alias of {previous.launch_key!r}; "
                     "a spelling must name one launch. Remove it from one of them in launches.toml."
                 )
-            if previous and previous.variant_key and target.variant_key not in (None, previous.variant_key):
+            if previous and previous.variant_key and variant_key not in (None, previous.variant_key):
                 raise CatalogueError(
-                    f"alias {alias!r} names both variant {previous.variant_key!r} and {target.variant_key!r} "
+                    f"alias {alias!r} names both variant {previous.variant_key!r} and {variant_key!r} "
                     f"of launch {launch.key!r}; variants must stay distinct. Remove one in launches.toml."
                 )
             # The most specific reading wins: a variant over its launch, a direct alias over a context one.
-            if previous and previous.variant_key and (target.variant_key is None or not previous.context_only):
+            if previous and previous.variant_key and (variant_key is None or not previous.context_only):
                 continue
             targets[normalized] = target
+    for launch in launches:
+        for spelling in launch.not_aliases:
+            normalized = normalize_for_match(spelling)
+            if normalized in targets:
+                raise CatalogueError(
+                    f"not_alias {spelling!r} of launch {launch.key!r} is also an alias of "
+                    f"{targets[normalized].launch_key!r}; remove it from one of the two lists in launches.toml."
+                )
+            targets[normalized] = _Target(normalized, None, None, False)
     return targets
 
 
@@ -264,6 +282,7 @@ def _launch(entry: Any, index: int, where: str) -> Launch:
         url=_text(entry, "url", label, required=False),
         aliases=_strings(entry, "aliases", label, required=True),
         variants=tuple(_variant(v, f"{label} variant #{i + 1}") for i, v in enumerate(variants)),
+        not_aliases=_strings(entry, "not_aliases", label, required=False),
         queries=_queries(entry, label),
     )
 
