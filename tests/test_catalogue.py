@@ -209,3 +209,12 @@ def test_relinking_a_subset_leaves_other_posts_alone(con, catalogue):
     con.execute("UPDATE posts SET text = 'nothing to see' WHERE post_id = 'hn:1'")
     link_posts(con, catalogue, ["hn:1"])
     assert links(con) == [("hn:2", "qwq-32b", [], "alias")]
+
+
+def test_link_posts_joins_the_callers_transaction(con, catalogue):
+    con.execute("BEGIN TRANSACTION")
+    add_post(con, "hn:1", "Llama 4 is out")
+    link_posts(con, catalogue, ["hn:1"])
+    con.execute("ROLLBACK")
+    assert links(con) == []
+    assert con.execute("SELECT count(*) FROM posts").fetchone() == (0,)

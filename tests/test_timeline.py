@@ -179,3 +179,21 @@ def test_launch_info_and_summary(con):
     }
     empty = launch_summary(con, "qwen3")
     assert (empty["posts"], empty["first_post"], empty["data_time"], empty["praise"]) == (0, None, None, 0)
+
+
+def test_views_for_analysts(con):
+    day_all = con.execute(
+        "SELECT bucket, posts, events FROM timeline_day_all WHERE launch_key = 'llama-4' ORDER BY bucket"
+    ).fetchall()
+    assert [(b.date().isoformat(), p, e) for b, p, e in day_all] == [
+        ("2025-04-05", 2, ""),
+        ("2025-04-06", 0, "LMArena #2 (Maverick Exp.)"),
+        ("2025-04-07", 4, "Meta denial"),
+        ("2026-01-01", 0, "Controversy: Yann LeCun"),
+    ]
+    by_platform = con.execute(
+        "SELECT platform, sum(posts), sum(negative) FROM timeline_hour WHERE launch_key = 'llama-4' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert by_platform == [("hackernews", 3, 1), ("reddit", 3, 2)]
+    assert con.execute("SELECT count(*), count(sentiment) FROM post_facts").fetchone() == (6, 5)
+    assert con.execute("SELECT DISTINCT model_version FROM current_classifications").fetchall() == [("v2",)]

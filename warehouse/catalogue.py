@@ -157,13 +157,6 @@ class Catalogue:
         except KeyError:
             raise UnknownLaunch(key, self._by_key) from None
 
-    def variant(self, variant_key: str) -> Variant:
-        for launch in self.launches:
-            for variant in launch.variants:
-                if variant.key == variant_key:
-                    return variant
-        raise LookupError(f"unknown variant {variant_key!r}")
-
     def match(self, *texts: str | None, context: Iterable[str] = ()) -> list[Match]:
         """Launches the texts name, plus the `context` launches the post already belongs to.
 
@@ -340,7 +333,8 @@ def _strings(entry: dict, field: str, label: str, required: bool) -> tuple[str, 
     value = entry.get(field)
     if value is None and not required:
         return ()
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and normalize_for_match(v) for v in value):
+    valid = isinstance(value, list) and value and all(isinstance(v, str) and normalize_for_match(v) for v in value)
+    if not valid:
         raise CatalogueError(
             f"{label}: field {field!r} must be a non-empty list of non-blank strings, found {value!r}"
         )
@@ -360,11 +354,18 @@ def _queries(entry: dict, label: str) -> dict[str, tuple[str, ...]]:
 def _require_unique(keys: list[str], what: str, where: str) -> None:
     repeated = sorted({key for key in keys if keys.count(key) > 1})
     if repeated:
-        raise CatalogueError(f"{where}: {what} {', '.join(map(repr, repeated))} used more than once; keys must be unique")
+        raise CatalogueError(
+            f"{where}: {what} {', '.join(map(repr, repeated))} used more than once; keys must be unique"
+        )
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in a transaction, or inside the caller's when one is already open."""
+    if _in_transaction(con):
+        # The caller's transaction decides commit or rollback for the whole batch.
+        yield
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         yield
@@ -372,6 +373,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    # Outside an explicit transaction every statement runs in its own, so the id moves on; a
+    # failed BEGIN cannot be the probe, as it aborts the caller's transaction.
+    ids = [con.execute("SELECT current_transaction_id()").fetchone()[0] for _ in range(2)]
+    return ids[0] == ids[1]
 
 
 def sync_catalogue(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:

@@ -276,7 +276,8 @@ def import_timeline(
     Re-importing the same file changes nothing. Rows that cannot become events go to
     quarantine with their reason (once per distinct row); the rest are imported.
     """
-    file = Path(path) if path is not None else Path(str(resources.files("warehouse") / "events_data" / DEFAULT_TIMELINE))
+    bundled = resources.files("warehouse") / "events_data" / DEFAULT_TIMELINE
+    file = Path(path) if path is not None else Path(str(bundled))
     rows = read_timeline(file)
     imported_at = now or datetime.now(timezone.utc)
     events: dict[str, Event] = {}
@@ -289,11 +290,15 @@ def import_timeline(
             rejected.append((json.dumps(row, ensure_ascii=False), f"{file.name} line {line}: {exc}"))
     unmatched = sorted({e.model_name for e in events.values() if e.launch_key is None})
     if unmatched:
-        log.warning("%s: %d model names match no catalogued launch: %s", file.name, len(unmatched), "; ".join(unmatched))
+        log.warning(
+            "%s: %d model names match no catalogued launch: %s", file.name, len(unmatched), "; ".join(unmatched)
+        )
     with transaction(con):
         inserted, updated = _upsert(con, list(events.values()), imported_at)
         _quarantine(con, rejected, imported_at)
-    return ImportResult(read=len(rows), inserted=inserted, updated=updated, unmatched=unmatched, quarantined=len(rejected))
+    return ImportResult(
+        read=len(rows), inserted=inserted, updated=updated, unmatched=unmatched, quarantined=len(rejected)
+    )
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, events: list[Event], imported_at: datetime) -> tuple[int, int]:

@@ -81,7 +81,8 @@ CREATE MACRO post_buckets(unit) AS TABLE
         count(*) FILTER (WHERE sentiment = 'positive') AS positive,
         count(*) FILTER (WHERE sentiment = 'neutral') AS neutral,
         count(*) FILTER (WHERE sentiment = 'negative') AS negative,
-        count(*) FILTER (WHERE sentiment = 'negative') / nullif(count(*) FILTER (WHERE classified), 0) AS negative_share,
+        count(*) FILTER (WHERE sentiment = 'negative')
+            / nullif(count(*) FILTER (WHERE classified), 0) AS negative_share,
         coalesce(sum(contamination), 0) AS contamination,
         coalesce(sum(benchmark_gaming), 0) AS benchmark_gaming,
         coalesce(sum(regression), 0) AS regression,
