@@ -109,7 +109,7 @@ def collect(
         window = (since, until)
         run_id = runs.start_run(con, source, launch_key, window, utcnow())
         query = extractors.SearchQuery(
-            terms=tuple(launch.sources.get(source, {}).get("queries", ())),
+            terms=launch.queries.get(source, ()),
             thread_ids=tuple(known_threads(con, launch_key, source, since - THREAD_WATCH)),
             label=launch_key,
         )
