@@ -13,7 +13,7 @@ from flows.render import print_frame, print_run_report, print_summary
 from warehouse.catalogue import UnknownLaunch
 from warehouse.db import WarehouseError
 
-EXPECTED_ERRORS = (WarehouseError, UnknownLaunch, ValueError, FileNotFoundError)
+EXPECTED_ERRORS = (WarehouseError, UnknownLaunch, LookupError, ValueError, FileNotFoundError)
 
 
 class UtcTime(click.ParamType):
@@ -79,6 +79,14 @@ def run(settings: cfg.Settings, since, until, replay, sources, launches) -> None
     """Run the daily flow once: collect, classify, publish the snapshot."""
     if since and until and since >= until:
         raise click.BadParameter(f"--since ({since:%Y-%m-%dT%H:%M}Z) must be before --until ({until:%Y-%m-%dT%H:%M}Z)")
+    # Fail on a wrong name now, in one line, rather than inside the flow run.
+    from flows.steps import sources_for
+    from warehouse.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    for key in launches:
+        catalogue.get(key)
+    sources_for(settings, replay, sources)
     cfg.quiet_prefect()
     from flows.daily import daily
 
@@ -102,10 +110,13 @@ def run(settings: cfg.Settings, since, until, replay, sources, launches) -> None
 def schedule(settings: cfg.Settings, cron: str, name: str) -> None:
     """Serve the daily flow on a cron schedule until interrupted."""
     cfg.quiet_prefect()
-    from flows.daily import daily
+    from prefect import serve
 
-    click.echo(f"serving flow 'daily' as {name!r} on cron {cron!r} (UTC); Ctrl-C stops")
-    daily.serve(name=name, cron=cron, parameters={"db": str(settings.db_path)})
+    from flows.daily import deployment
+
+    served = deployment(name, cron, str(settings.db_path))
+    click.echo(f"serving flow 'daily' as {name!r} on cron {cron!r} (UTC) for {settings.db_path}; Ctrl-C stops")
+    serve(served)
 
 
 @cli.command()

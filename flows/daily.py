@@ -45,3 +45,14 @@ def daily(
     classified = classify_task(config)
     snapshot = publish_task(config)
     return steps.RunReport(results, events, classified, snapshot)
+
+
+def deployment(name: str, cron: str, db: str):
+    """The daily flow as a deployment on a UTC cron, ready for `prefect.serve`."""
+    from prefect.schedules import Cron
+
+    try:
+        schedule = Cron(cron, timezone="UTC")
+    except ValueError as exc:
+        raise ValueError(f"{exc}; expected five fields like '0 6 * * *' (minute hour day month weekday)") from None
+    return daily.to_deployment(name=name, schedule=schedule, parameters={"db": db})

@@ -160,3 +160,24 @@ def test_cli_errors_are_one_line_with_a_fix(db_path, tmp_path):
     assert missing.exit_code == 1 and "launchwatch run" in missing.output
     bad_date = invoke("--db", str(db_path), "run", "--since", "2025-13-40")
     assert bad_date.exit_code == 2 and "2025-04-05" in bad_date.output
+
+
+def test_schedule_serves_daily_on_a_utc_cron():
+    from flows.daily import deployment
+
+    served = deployment("launchwatch-daily", "0 6 * * *", "data/x.duckdb")
+    (schedule,) = served.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 6 * * *", "UTC")
+    assert served.parameters == {"db": "data/x.duckdb"}
+    assert served.name == "launchwatch-daily"
+    with pytest.raises(ValueError, match="five fields"):
+        deployment("x", "61 6 * * *", "data/x.duckdb")
+
+
+def test_cli_run_rejects_unknown_names_before_starting(tmp_path):
+    db = tmp_path / "lw.duckdb"
+    launch = invoke("--db", str(db), "run", "--launch", "llama-5", "--replay", str(DEMO))
+    assert launch.exit_code == 1 and "llama-4" in launch.output
+    source = invoke("--db", str(db), "run", "--source", "myspace", "--replay", str(DEMO))
+    assert source.exit_code == 1 and "hackernews" in source.output
+    assert not db.exists()
