@@ -1,0 +1,224 @@
+"""Inference: load a trained model directory and classify texts, with evidence sentences."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .encoder import Encoder, TextFeatures
+from .prediction import CLAIMS, SENTIMENTS, Prediction
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ACTIVE = ARTIFACTS / "ACTIVE"
+CHUNK = 256
+# English terminators end a sentence only before whitespace (keeps "2.5" and "v3.1" whole);
+# Chinese ones end it wherever they stand.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of `text`, each an exact substring of it, stripped, empties dropped."""
+    return [piece.strip() for piece in _SENTENCE_BREAK.split(text) if piece and piece.strip()]
+
+
+class Classifier:
+    """A trained model: the feature extractor plus numpy weights and per-claim thresholds."""
+
+    def __init__(self, directory: Path, features: TextFeatures, config: dict, weights) -> None:
+        if tuple(config["sentiments"]) != SENTIMENTS or tuple(config["claims"]) != CLAIMS:
+            raise ValueError(
+                f"{directory}: labels {config['sentiments']} / {config['claims']} do not match "
+                f"this code's {SENTIMENTS} / {CLAIMS}; retrain the model with models.train."
+            )
+        self.directory = directory
+        self.features = features
+        self.model_id: str = config["model_id"]
+        self.model_version: str = config["model_version"]
+        self.thresholds = np.array([config["thresholds"][c] for c in CLAIMS], dtype=np.float32)
+        self._sentiment_coef = weights["sentiment_coef"]
+        self._sentiment_intercept = weights["sentiment_intercept"]
+        self._claims_coef = weights["claims_coef"]
+        self._claims_intercept = weights["claims_intercept"]
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+        texts = list(texts)
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise TypeError(f"texts[{i}] must be a str, found {type(text).__name__}")
+        out: list[Prediction] = []
+        for start in range(0, len(texts), CHUNK):
+            out.extend(self._predict_chunk(texts[start : start + CHUNK]))
+        return out
+
+    def score(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(sentiment probabilities (n, 3), claim probabilities (n, 6)) for `texts`."""
+        x = self.features.transform(texts)
+        logits = np.asarray(x @ self._sentiment_coef.T) + self._sentiment_intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        sentiment = np.exp(logits)
+        sentiment /= sentiment.sum(axis=1, keepdims=True)
+        claims = 1.0 / (1.0 + np.exp(-(np.asarray(x @ self._claims_coef.T) + self._claims_intercept)))
+        return sentiment, claims
+
+    def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
+        sentiment, claims = self.score(texts)
+        positive = claims >= self.thresholds
+        evidence = self._evidence(texts, positive)
+        return [
+            Prediction(
+                sentiment=SENTIMENTS[int(sentiment[i].argmax())],
+                claims=tuple(c for c, on in zip(CLAIMS, positive[i]) if on),
+                scores={
+                    **{s: round(float(p), 4) for s, p in zip(SENTIMENTS, sentiment[i])},
+                    **{c: round(float(p), 4) for c, p in zip(CLAIMS, claims[i])},
+                },
+                evidence=evidence[i],
+                model_id=self.model_id,
+                model_version=self.model_version,
+            )
+            for i in range(len(texts))
+        ]
+
+    def _evidence(self, texts: list[str], positive: np.ndarray) -> list[dict[str, str]]:
+        """For each positive claim, the sentence of the text its head scores highest."""
+        sentences = [split_sentences(t) if positive[i].any() else [] for i, t in enumerate(texts)]
+        # One encode for every multi-sentence text of the chunk; single sentences need no scoring.
+        pool = [s for group in sentences if len(group) > 1 for s in group]
+        pool_scores = self.score(pool)[1] if pool else np.zeros((0, len(CLAIMS)))
+        result, cursor = [], 0
+        for i, group in enumerate(sentences):
+            chosen: dict[str, str] = {}
+            if len(group) == 1:
+                chosen = {c: group[0] for c, on in zip(CLAIMS, positive[i]) if on}
+            elif group:
+                block = pool_scores[cursor : cursor + len(group)]
+                cursor += len(group)
+                chosen = {
+                    c: group[int(block[:, j].argmax())]
+                    for j, (c, on) in enumerate(zip(CLAIMS, positive[i]))
+                    if on
+                }
+            result.append(chosen)
+        return result
+
+
+def load_model(path: str | Path | None = None, *, encoder_path: str | None = None) -> Classifier:
+    """Load a model directory; by default the one named in artifacts/ACTIVE, else the newest.
+
+    `encoder_path` overrides where the encoder is loaded from (it must be the same encoder the
+    model was trained with: the weights are tied to its embedding space).
+    """
+    directory = Path(path) if path is not None else _default_directory()
+    config_path = directory / "config.json"
+    if not config_path.is_file():
+        raise FileNotFoundError(
+            f"{directory} is not a trained model: expected config.json and weights.npz in it "
+            "(written by models.train.train)."
+        )
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    with np.load(directory / "weights.npz") as npz:
+        weights = {name: npz[name] for name in npz.files}
+    encoder = Encoder(encoder_path or config["encoder_path"], max_length=config["max_length"])
+    features = TextFeatures(
+        encoder, tuple(config["ngram_range"]), config["n_features"], config["embedding_weight"]
+    )
+    return Classifier(directory, features, config, weights)
+
+
+def _default_directory() -> Path:
+    if ACTIVE.is_file():
+        name = ACTIVE.read_text(encoding="utf-8").strip()
+        if not (ARTIFACTS / name).is_dir():
+            raise FileNotFoundError(
+                f"{ACTIVE} names {name!r} but {ARTIFACTS / name} does not exist; fix the file "
+                "or delete it to use the newest model."
+            )
+        return ARTIFACTS / name
+    candidates = [d for d in ARTIFACTS.glob("*/model_card.json")] if ARTIFACTS.is_dir() else []
+    if not candidates:
+        raise FileNotFoundError(
+            f"no trained model under {ARTIFACTS}; train one with "
+            "models.train.train('models/data/seed.jsonl', 'models/artifacts')."
+        )
+    newest = max(candidates, key=lambda p: json.loads(p.read_text(encoding="utf-8"))["trained_at"])
+    return newest.parent
+
+
+def predict_jsonl(
+    input_path: str | Path, output_path: str | Path, model: Classifier | None = None
+) -> int:
+    """Classify every `{"id", "text"}` line of `input_path` into `output_path`; return the count.
+
+    The output is written to a temporary file and renamed at the end, so a bad line leaves no
+    half-written output behind.
+    """
+    model = model or load_model()
+    output_path = Path(output_path)
+    partial = output_path.with_name(output_path.name + ".partial")
+    count = 0
+    try:
+        with open(partial, "w", encoding="utf-8") as out:
+            for records in _chunks(_read_requests(input_path), CHUNK):
+                predictions = model.predict([r["text"] for r in records])
+                for record, prediction in zip(records, predictions):
+                    out.write(json.dumps(_output_row(record, prediction), ensure_ascii=False))
+                    out.write("\n")
+                count += len(records)
+        os.replace(partial, output_path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _read_requests(path: str | Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if line.strip():
+                yield _parse_request(line, path, lineno)
+
+
+def _parse_request(line: str, path: str | Path, lineno: int) -> dict:
+    expected = 'expected a JSON object like {"id": "hn:1", "text": "..."}'
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{path} line {lineno}: {expected}, found invalid JSON ({exc.msg} at column "
+            f"{exc.colno}). Fix or remove the line."
+        ) from exc
+    if not isinstance(record, dict):
+        raise ValueError(f"{path} line {lineno}: {expected}, found a {type(record).__name__}.")
+    if "id" not in record or not isinstance(record.get("text"), str):
+        raise ValueError(
+            f"{path} line {lineno}: {expected}, found keys {sorted(record)} with text of type "
+            f"{type(record.get('text')).__name__}. Every line needs an 'id' and a string 'text'."
+        )
+    return record
+
+
+def _chunks(items: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _output_row(record: dict, prediction: Prediction) -> dict:
+    return {
+        **record,
+        "sentiment": prediction.sentiment,
+        "claims": list(prediction.claims),
+        "scores": prediction.scores,
+        "evidence": prediction.evidence,
+        "model_id": prediction.model_id,
+        "model_version": prediction.model_version,
+    }
