@@ -62,7 +62,8 @@ class Classifier:
         logits -= logits.max(axis=1, keepdims=True)
         sentiment = np.exp(logits)
         sentiment /= sentiment.sum(axis=1, keepdims=True)
-        claims = 1.0 / (1.0 + np.exp(-(np.asarray(x @ self._claims_coef.T) + self._claims_intercept)))
+        claim_logits = np.asarray(x @ self._claims_coef.T) + self._claims_intercept
+        claims = 1.0 / (1.0 + np.exp(-claim_logits))
         return sentiment, claims
 
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:

@@ -1,4 +1,4 @@
-"""The classifier: contract shape, obvious claims, reproducible training, JSONL I/O, no dev leakage."""
+"""The classifier: contract, obvious claims, reproducible training, JSONL I/O, no dev leakage."""
 
 from __future__ import annotations
 
