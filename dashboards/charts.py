@@ -56,6 +56,8 @@ EVENT_COLUMNS: tuple[str, ...] = (
 )
 TIME_AXES: tuple[str, ...] = ("utc", "local")
 
+# Events this close to the posts' time span are drawn; farther ones are only listed.
+EVENT_MARGIN = pd.Timedelta(days=2)
 WIDTH = 760
 HEIGHT = 300
 # Event labels sit in lanes above the plot; a label moves up a lane when it would overlap the
@@ -209,6 +211,7 @@ def event_records(
     start, end = domain
     span = max((end - start).total_seconds(), 1.0)
     events = numbered_events(events_df)
+    events = events[[start <= _event_time(event) <= end for event in events.to_dict("records")]].reset_index(drop=True)
     times = [_event_time(event) for event in events.to_dict("records")]
     xs = [(when - start).total_seconds() / span * WIDTH for when in times]
     lane_free_from = [-math.inf] * MAX_LANES
@@ -378,10 +381,21 @@ def _bucket_step(buckets: pd.Series) -> pd.Timedelta:
 def _time_domain(
     timeline: pd.DataFrame, events_df: pd.DataFrame, step: pd.Timedelta
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The span of the posts, widened to events close to it (a release just before the first post).
+
+    Events far from the posts (a statement months later) would squeeze every bar into a sliver;
+    they stay in the report's event table but get no rule.
+    """
     times = list(timeline["bucket"])
     times += [t + step for t in timeline["bucket"]]
+    event_times = []
     if "event_time" in events_df.columns:
-        times += [pd.Timestamp(t).tz_convert("UTC") for t in events_df["event_time"] if pd.notna(t)]
+        event_times = [pd.Timestamp(t).tz_convert("UTC") for t in events_df["event_time"] if pd.notna(t)]
+    if times:
+        near_start, near_end = min(times) - EVENT_MARGIN, max(times) + EVENT_MARGIN
+        times += [t for t in event_times if near_start <= t <= near_end]
+    else:
+        times = event_times
     if not times:
         epoch = pd.Timestamp("1970-01-01", tz="UTC")
         return epoch, epoch + step

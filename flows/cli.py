@@ -130,8 +130,8 @@ def timeline(settings: cfg.Settings, launch: str, bucket: str, platform: str | N
     from warehouse import snapshot
     from warehouse import timeline as wt
 
-    con = snapshot.open_snapshot(settings.db_path)
-    print_frame(wt.timeline(con, launch, bucket=bucket, platform=platform), as_csv)
+    with snapshot.open_snapshot(settings.db_path) as con:
+        print_frame(wt.timeline(con, launch, bucket=bucket, platform=platform), as_csv)
 
 
 @cli.command()
@@ -144,14 +144,14 @@ def sql(settings: cfg.Settings, query: str, as_csv: bool) -> None:
 
     from warehouse import snapshot
 
-    con = snapshot.open_snapshot(settings.db_path)
-    # The snapshot is opened read-only; also keep ad-hoc SQL from reading or writing other files.
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    try:
-        frame = con.execute(query).df()
-    except duckdb.Error as exc:
-        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    with snapshot.open_snapshot(settings.db_path) as con:
+        # The snapshot is opened read-only; also keep ad-hoc SQL from reading or writing other files.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        try:
+            frame = con.execute(query).df()
+        except duckdb.Error as exc:
+            raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     print_frame(frame, as_csv)
 
 
@@ -166,9 +166,9 @@ def report(settings: cfg.Settings, launch: str, out: Path, bucket: str) -> None:
     from warehouse import snapshot
     from warehouse import timeline as wt
 
-    con = snapshot.open_snapshot(settings.db_path)
-    print_summary(wt.launch_summary(con, launch), launch)
-    path = write_report(con, launch, out, bucket=bucket)
+    with snapshot.open_snapshot(settings.db_path) as con:
+        print_summary(wt.launch_summary(con, launch), launch)
+        path = write_report(con, launch, out, bucket=bucket)
     click.echo(f"report:   {path.resolve()}")
     click.echo(f"database: {Path(settings.db_path).resolve()}")
 

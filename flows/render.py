@@ -13,7 +13,8 @@ from rich.table import Table
 from flows.steps import RunReport
 from models.prediction import CLAIMS
 
-console = Console()
+# Tables are wider than 80 columns; a pipe (make, CI logs) would otherwise squeeze them to 80.
+console = Console(width=max(Console().width, 120))
 
 
 def cell(value) -> str:
@@ -41,15 +42,19 @@ def print_frame(frame: pd.DataFrame, as_csv: bool = False) -> None:
 
 def print_run_report(report: RunReport, db_path: Path) -> None:
     table = Table(title="collected")
-    for column in ("source", "launch", "window (UTC)", "status", "fetched", "inserted", "updated", "quarantined"):
-        table.add_column(column)
+    table.add_column("source", no_wrap=True)
+    table.add_column("launch", no_wrap=True)
+    table.add_column("window (UTC)", no_wrap=True)
+    table.add_column("status")
+    for column in ("fetched", "new", "updated", "quarantined"):
+        table.add_column(column, justify="right")
     for result in report.collected:
         start, end = result.window
         counts = result.counts
         table.add_row(
             result.source,
             result.launch_key,
-            f"{start:%Y-%m-%d %H:%M} .. {end:%Y-%m-%d %H:%M}",
+            f"{start:%Y-%m-%d %H:%M} .. {end:%m-%d %H:%M}",
             result.status if not result.error else f"failed: {result.error}",
             str(counts.fetched),
             str(counts.inserted),

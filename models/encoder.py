@@ -62,6 +62,10 @@ class Encoder:
             )
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        # A weight-loading progress bar on every start clutters the run's log.
+        hf_logging.disable_progress_bar()
 
         self.model_id = encoder_name(path)
         self.batch_size = batch_size

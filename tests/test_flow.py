@@ -31,16 +31,25 @@ def demo_hits() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
+    from prefect.testing.utilities import prefect_test_harness
+
     db = tmp_path_factory.mktemp("flow") / "launchwatch.duckdb"
-    first = daily(db=str(db), since=SINCE, until=UNTIL, replay=str(DEMO))
-    second = daily(db=str(db), since=SINCE, until=UNTIL, replay=str(DEMO))
-    con = snapshot.open_snapshot(db)
-    yield first, second, con
-    con.close()
+    # A throwaway Prefect server and database, stopped before pytest closes its output streams.
+    with prefect_test_harness():
+        first = daily(db=str(db), since=SINCE, until=UNTIL, replay=str(DEMO))
+        second = daily(db=str(db), since=SINCE, until=UNTIL, replay=str(DEMO))
+    return first, second, db
 
 
-def test_every_recorded_item_is_loaded_or_quarantined(demo):
-    first, _, con = demo
+@pytest.fixture
+def con(demo):
+    # Closed after each test: the CLI tests below open the same snapshot with their own settings.
+    with snapshot.open_snapshot(demo[2]) as connection:
+        yield connection
+
+
+def test_every_recorded_item_is_loaded_or_quarantined(demo, con):
+    first, _, _ = demo
     hits = demo_hits()
     assert not first.failed
     posts = con.execute("SELECT count(*) FROM posts").fetchone()[0]
@@ -52,8 +61,8 @@ def test_every_recorded_item_is_loaded_or_quarantined(demo):
     assert "no text" in reasons and "points" in reasons and "parent_id" in reasons
 
 
-def test_rerunning_the_window_inserts_nothing_and_refreshes_engagement(demo):
-    first, second, con = demo
+def test_rerunning_the_window_inserts_nothing_and_refreshes_engagement(demo, con):
+    first, second, _ = demo
     assert sum(r.counts.inserted for r in second.collected) == 0
     assert sum(r.counts.updated for r in second.collected) == sum(r.counts.inserted + r.counts.updated for r in first.collected)
     assert second.classified == 0
@@ -61,8 +70,7 @@ def test_rerunning_the_window_inserts_nothing_and_refreshes_engagement(demo):
     assert runs[0] == runs[1] == len(first.collected) + len(second.collected)
 
 
-def test_posts_are_linked_to_launches_and_comments_inherit_their_thread(demo):
-    _, _, con = demo
+def test_posts_are_linked_to_launches_and_comments_inherit_their_thread(con):
     per_launch = dict(con.execute("SELECT launch_key, count(*) FROM post_launches GROUP BY ALL").fetchall())
     assert per_launch["llama-4"] >= 450
     assert {"deepseek-v3-0324", "gemini-2.5-pro", "qwq-32b"} <= set(per_launch)
@@ -75,8 +83,8 @@ def test_posts_are_linked_to_launches_and_comments_inherit_their_thread(demo):
     assert via["thread"] > 0 and via["alias"] > 0
 
 
-def test_every_linked_post_is_classified_by_the_active_version(demo):
-    first, _, con = demo
+def test_every_linked_post_is_classified_by_the_active_version(demo, con):
+    first, _, _ = demo
     linked = con.execute("SELECT count(DISTINCT post_id) FROM post_launches").fetchone()[0]
     assert first.classified == linked
     versions = con.execute("SELECT DISTINCT model_id, model_version FROM classifications").fetchall()
@@ -86,8 +94,7 @@ def test_every_linked_post_is_classified_by_the_active_version(demo):
     assert set(labels) <= {"positive", "neutral", "negative"} and len(labels) >= 2
 
 
-def test_the_real_events_are_on_the_llama4_timeline(demo):
-    _, _, con = demo
+def test_the_real_events_are_on_the_llama4_timeline(con):
     events = wt.events(con, "llama-4")
     by_time = {row.event_time.isoformat(): row for row in events.itertuples()}
     assert "2025-04-06T20:12:37+00:00" in by_time  # Aider polyglot 15.6%
@@ -101,8 +108,7 @@ def test_the_real_events_are_on_the_llama4_timeline(demo):
     assert (claims > 0).sum() >= 4
 
 
-def test_cursor_is_the_newest_post_collected(demo):
-    _, _, con = demo
+def test_cursor_is_the_newest_post_collected(con):
     cursor = con.execute("SELECT cursor_at FROM source_cursors WHERE source = 'hackernews' AND launch_key = 'llama-4'").fetchone()[0]
     newest = con.execute(
         "SELECT max(p.created_at) FROM posts p JOIN post_launches pl USING (post_id) WHERE pl.launch_key = 'llama-4'"
@@ -112,8 +118,7 @@ def test_cursor_is_the_newest_post_collected(demo):
 
 @pytest.fixture(scope="module")
 def db_path(demo):
-    first, _, _ = demo
-    return first.snapshot.with_name("launchwatch.duckdb")
+    return demo[2]
 
 
 def invoke(*args):

@@ -169,3 +169,10 @@ def test_a_file_that_is_not_a_database_gets_a_clear_error(tmp_path):
     bogus.write_text("this is not a database")
     with pytest.raises(WarehouseError, match="not a DuckDB database"):
         connect(bogus)
+
+
+def test_a_record_quarantined_twice_is_kept_once(con):
+    bad = [({"objectID": "7", "points": {"value": 3}}, "points is an object")]
+    assert runs.quarantine(con, 1, "hackernews", bad, T0) == 1
+    assert runs.quarantine(con, 2, "hackernews", bad, T0 + timedelta(days=1)) == 1
+    assert con.execute("SELECT run_id, count(*) OVER () FROM quarantine").fetchall() == [(1, 1)]

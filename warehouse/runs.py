@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,17 +64,22 @@ def quarantine(
     records: list[tuple[Any, str]],
     at: datetime,
 ) -> int:
-    """Keep records that could not be loaded, each with the reason; returns how many."""
-    if not records:
-        return 0
-    con.executemany(
-        "INSERT INTO quarantine (run_id, source, payload, reason, quarantined_at) VALUES (?, ?, ?, ?, ?)",
-        [
-            [run_id, source, payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, default=str), reason, at]
-            for payload, reason in records
-        ],
-    )
-    return len(records)
+    """Keep records that could not be loaded, each with the reason; returns how many failed.
+
+    A record already in quarantine (a rerun, or a second launch's search finding it) is not
+    stored twice: the first sighting keeps its run id and reason.
+    """
+    rows = []
+    for payload, reason in records:
+        text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        rows.append([run_id, source, text, hashlib.sha256(text.encode("utf-8")).hexdigest(), reason, at])
+    if rows:
+        con.executemany(
+            "INSERT INTO quarantine (run_id, source, payload, payload_sha256, reason, quarantined_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            rows,
+        )
+    return len(rows)
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, source: str, launch_key: str) -> datetime | None:

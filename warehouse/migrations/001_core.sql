@@ -128,8 +128,10 @@ CREATE TABLE quarantine (
     run_id         BIGINT,
     source         VARCHAR NOT NULL,
     payload        VARCHAR NOT NULL,      -- the record as received, JSON text when it was JSON
+    payload_sha256 VARCHAR NOT NULL,      -- the same record seen again is kept once
     reason         VARCHAR NOT NULL,
-    quarantined_at TIMESTAMPTZ NOT NULL
+    quarantined_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (source, payload_sha256)
 );
 
 -- Where each source stopped for each launch: the newest created_at it has collected.
