@@ -190,6 +190,30 @@ def models_predict(input_path: Path, output_path: Path, model_path: Path | None)
     click.echo(f"classified {count} texts -> {output_path}")
 
 
+@models.command("train")
+@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("models/data/seed.jsonl"), show_default=True, help="Labeled JSON lines.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models/artifacts"), show_default=True, help="Where the versioned model directory is written.")
+@click.option("--seed", type=int, default=0, show_default=True)
+def models_train(data_path: Path, out_dir: Path, seed: int) -> None:
+    """Train a classifier version from labeled data (reproducible for the same data and seed)."""
+    from models.train import train
+
+    directory = train(data_path, out_dir, seed=seed)
+    click.echo(f"trained {directory.name} -> {directory}")
+    click.echo(f"to make it the active model: echo {directory.name} > {out_dir}/ACTIVE")
+
+
+@models.command("eval")
+@click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Labeled JSON lines (text, lang, sentiment, claims).")
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (default: the active one).")
+def models_eval(data_path: Path, model_path: Path | None) -> None:
+    """Per-label precision, recall and F1, macro-F1 per language, and the sentiment confusion matrix."""
+    from models.evaluate import evaluate, format_report
+    from models.predict import load_model
+
+    click.echo(format_report(evaluate(data_path, model=load_model(model_path))))
+
+
 def main() -> None:
     cli(prog_name="launchwatch")
 

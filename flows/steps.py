@@ -21,7 +21,7 @@ from extractors.replay import replay_transports
 from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
 from warehouse import catalogue as cat
 from warehouse import classifications, events, runs, snapshot
-from warehouse.db import connect
+from warehouse.db import connect, transaction
 from warehouse.posts import known_threads, upsert_posts
 
 log = logging.getLogger("launchwatch")
@@ -142,18 +142,16 @@ def load_batch(
     collected_at: datetime,
 ) -> runs.RunCounts:
     """Write one run's posts, quarantine, links, cursor and run record in one transaction."""
-    con.execute("BEGIN TRANSACTION")
     try:
-        inserted, updated = upsert_posts(con, posts, raws)
-        quarantined = runs.quarantine(con, run_id, source, failed, collected_at)
-        cat.link_posts(con, catalogue, [post.post_id for post in posts])
-        if posts:
-            runs.advance_cursor(con, source, launch_key, max(p.created_at for p in posts), collected_at)
-        counts = runs.RunCounts(len(posts) + len(failed), inserted, updated, quarantined)
-        runs.finish_run(con, run_id, counts, utcnow())
-        con.execute("COMMIT")
+        with transaction(con):
+            inserted, updated = upsert_posts(con, posts, raws)
+            quarantined = runs.quarantine(con, run_id, source, failed, collected_at)
+            cat.link_posts(con, catalogue, [post.post_id for post in posts])
+            if posts:
+                runs.advance_cursor(con, source, launch_key, max(p.created_at for p in posts), collected_at)
+            counts = runs.RunCounts(len(posts) + len(failed), inserted, updated, quarantined)
+            runs.finish_run(con, run_id, counts, utcnow())
     except Exception as exc:
-        con.execute("ROLLBACK")
         runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=f"load failed: {exc}")
         raise
     return counts
@@ -178,15 +176,10 @@ def classify(config: Settings, classifier=None, *, reclassify: bool = False) -> 
         done = 0
         for chunk in batched(pending, CLASSIFY_BATCH):
             predictions = classifier.predict([text for _, text in chunk])
-            con.execute("BEGIN TRANSACTION")
-            try:
+            with transaction(con):
                 done += classifications.save_predictions(
                     con, [post_id for post_id, _ in chunk], predictions, utcnow()
                 )
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
         classifications.activate(con, classifier.model_id, classifier.model_version, utcnow())
         return done
     finally:

@@ -23,15 +23,16 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import duckdb
 import pyarrow as pa
+
+from warehouse.db import transaction
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -357,29 +358,6 @@ def _require_unique(keys: list[str], what: str, where: str) -> None:
         raise CatalogueError(
             f"{where}: {what} {', '.join(map(repr, repeated))} used more than once; keys must be unique"
         )
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Run the block in a transaction, or inside the caller's when one is already open."""
-    if _in_transaction(con):
-        # The caller's transaction decides commit or rollback for the whole batch.
-        yield
-        return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
-def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
-    # Outside an explicit transaction every statement runs in its own, so the id moves on; a
-    # failed BEGIN cannot be the probe, as it aborts the caller's transaction.
-    ids = [con.execute("SELECT current_transaction_id()").fetchone()[0] for _ in range(2)]
-    return ids[0] == ids[1]
 
 
 def sync_catalogue(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
@@ -67,16 +69,34 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for number, name, sql in migrations():
         if number in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [number, name, datetime.now(timezone.utc)],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(name)
     return done
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the block in a transaction, or inside the caller's when one is already open."""
+    if _in_transaction(con):
+        # The caller's transaction decides commit or rollback for the whole batch.
+        yield
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _in_transaction(con: duckdb.DuckDBPyConnection) -> bool:
+    # Outside an explicit transaction every statement runs in its own, so the id moves on; a
+    # failed BEGIN cannot be the probe, as it aborts the caller's transaction.
+    ids = [con.execute("SELECT current_transaction_id()").fetchone()[0] for _ in range(2)]
+    return ids[0] == ids[1]

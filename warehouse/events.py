@@ -24,7 +24,9 @@ from typing import Iterable
 import duckdb
 import pyarrow as pa
 
-from warehouse.catalogue import Catalogue, normalize_for_match, transaction
+from warehouse import runs
+from warehouse.catalogue import Catalogue, normalize_for_match
+from warehouse.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -339,9 +341,4 @@ def _schema() -> pa.Schema:
 
 
 def _quarantine(con: duckdb.DuckDBPyConnection, rejected: Iterable[tuple[str, str]], at: datetime) -> None:
-    for payload, reason in rejected:
-        con.execute(
-            "INSERT INTO quarantine (source, payload, reason, quarantined_at) SELECT ?, ?, ?, ? "
-            "WHERE NOT EXISTS (SELECT 1 FROM quarantine WHERE source = ? AND payload = ? AND reason = ?)",
-            [QUARANTINE_SOURCE, payload, reason, at, QUARANTINE_SOURCE, payload, reason],
-        )
+    runs.quarantine(con, None, QUARANTINE_SOURCE, list(rejected), at)
