@@ -109,10 +109,7 @@ def claims_chart(
     timeline_df: pd.DataFrame, events_df: pd.DataFrame, *, time_axis: str = "utc"
 ) -> alt.LayerChart:
     """Claim labels per time bucket, stacked by claim type, with benchmark events as rules."""
-    timeline = _checked_timeline(timeline_df)
-    step = _bucket_step(timeline["bucket"])
-    domain = _time_domain(timeline, events_df, step)
-    x_scale = _time_scale(time_axis, domain)
+    timeline, step, domain, x_scale = _time_frame(timeline_df, events_df, time_axis)
     rows = []
     for bucket, row in zip(timeline["bucket"], timeline.to_dict("records")):
         for order, claim in enumerate(CLAIMS):
@@ -155,10 +152,7 @@ def negative_share_chart(
     timeline_df: pd.DataFrame, events_df: pd.DataFrame, *, time_axis: str = "utc"
 ) -> alt.LayerChart:
     """Share of negative posts per bucket (point size = posts), with benchmark events as rules."""
-    timeline = _checked_timeline(timeline_df)
-    step = _bucket_step(timeline["bucket"])
-    domain = _time_domain(timeline, events_df, step)
-    x_scale = _time_scale(time_axis, domain)
+    timeline, step, domain, x_scale = _time_frame(timeline_df, events_df, time_axis)
     rows = [
         {
             # Plotted mid-bucket so the point sits over the middle of the matching bar above.
@@ -331,6 +325,16 @@ def _with_events(
             height=HEIGHT,
         )
     )
+
+
+def _time_frame(
+    timeline_df: pd.DataFrame, events_df: pd.DataFrame, time_axis: str
+) -> tuple[pd.DataFrame, pd.Timedelta, tuple[pd.Timestamp, pd.Timestamp], alt.Scale]:
+    """The checked timeline, its bucket width, the time span to draw and the x scale over it."""
+    timeline = _checked_timeline(timeline_df)
+    step = _bucket_step(timeline["bucket"])
+    domain = _time_domain(timeline, events_df, step)
+    return timeline, step, domain, _time_scale(time_axis, domain)
 
 
 def _checked_timeline(timeline_df: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,6 @@ from warehouse.catalogue import (
     normalize_for_match,
     sync_catalogue,
 )
-from warehouse.db import connect
 
 MINIMAL_LAUNCH = """
 [[launch]]
@@ -20,19 +19,6 @@ organization = "Google"
 released_at = "2025-03-25T00:00:00Z"
 aliases = ["gemini 2.5 pro", "gemini 2.5"]
 """
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture
-def con(catalogue):
-    con = connect(":memory:")
-    sync_catalogue(con, catalogue)
-    yield con
-    con.close()
 
 
 def found(catalogue, text, context=()):

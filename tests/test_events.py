@@ -5,25 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.catalogue import load_catalogue, sync_catalogue
-from warehouse.db import connect
 from warehouse.events import TimelineError, import_timeline, parse_event_time, resolve_model
 
 BUNDLED = Path(str(resources.files("warehouse") / "events_data" / "llama4_april2025_event_timeline.csv"))
 HEADER = "event_time,model,kind,source,value,url,note\n"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue()
-
-
-@pytest.fixture
-def con(catalogue):
-    con = connect(":memory:")
-    sync_catalogue(con, catalogue)
-    yield con
-    con.close()
 
 
 def utc(*parts):
