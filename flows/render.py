@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from flows.steps import RunReport
@@ -17,26 +19,44 @@ from models.prediction import CLAIMS
 console = Console(width=max(Console().width, 120))
 
 
-def cell(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+def cell(value, date_only: bool = False) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M") if value.tzinfo is None else value.tz_convert("UTC").strftime("%Y-%m-%d %H:%MZ")
+        if value.tzinfo is not None:
+            value = value.tz_convert("UTC")
+        return value.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M") + ("" if value.tzinfo is None or date_only else "Z")
     return str(value)
 
 
 def print_frame(frame: pd.DataFrame, as_csv: bool = False) -> None:
+    """A query result as a table (numbers right-aligned, long text wrapped) or as CSV."""
     if as_csv:
         frame.to_csv(sys.stdout, index=False)
         return
-    table = Table(show_lines=False)
+    table = Table(box=box.SIMPLE_HEAD)
+    date_only = {}
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
+        values = frame[column]
+        is_time = pd.api.types.is_datetime64_any_dtype(values)
+        is_number = pd.api.types.is_numeric_dtype(values) and not is_time
+        # A day bucket reads better as a date than as midnight.
+        date_only[column] = is_time and values.notna().any() and bool((values.dropna().dt.floor("D") == values.dropna()).all())
+        table.add_column(
+            str(column),
+            justify="right" if is_number else "left",
+            no_wrap=is_number or is_time,
+            max_width=None if is_number or is_time else 60,
+            overflow="fold",
+        )
     for row in frame.itertuples(index=False):
-        table.add_row(*(cell(value) for value in row))
-    console.print(table)
+        table.add_row(*(cell(value, date_only[column]) for column, value in zip(frame.columns, row)))
+    # As wide as the table needs: a terminal scrolls sideways more gracefully than columns of
+    # one-letter-wide cells.
+    needed = Measurement.get(console, console.options.update(width=1000), table).maximum
+    Console(width=max(console.width, min(needed, 1000))).print(table)
     console.print(f"{len(frame)} rows")
 
 
