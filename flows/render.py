@@ -94,7 +94,8 @@ def print_run_report(report: RunReport, db_path: Path) -> None:
 
 def print_summary(summary: dict, launch: str) -> None:
     """Per-claim counts of a launch, as the demo ends with."""
-    table = Table(title=f"{launch}: {summary['posts']} posts, classifier {summary.get('model_version') or 'none'}")
+    console.print(f"{launch}: {summary['posts']} posts, classifier {summary.get('model_version') or 'none'}")
+    table = Table()
     table.add_column("claim")
     table.add_column("posts", justify="right")
     for claim in CLAIMS:
