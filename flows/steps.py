@@ -187,13 +187,16 @@ def classify(config: Settings, classifier=None, *, reclassify: bool = False) -> 
 
 
 def prepare(config: Settings) -> events.ImportResult:
-    """Migrate the warehouse, write the launch catalogue and load the bundled event timeline.
+    """Close runs a killed process left open, write the launch catalogue, load the event timeline.
 
     Every part is idempotent, so each run can start with it.
     """
     catalogue = cat.load_catalogue()
     con = connect(config.db_path)
     try:
+        interrupted = runs.close_interrupted(con, utcnow())
+        if interrupted:
+            log.warning("%d earlier run(s) had been interrupted; their windows are collected again", interrupted)
         cat.sync_catalogue(con, catalogue)
         return events.import_timeline(con, catalogue)
     finally:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import signal
+import subprocess
+import sys
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -65,3 +69,58 @@ def test_without_a_window_collection_starts_at_the_cursor(httpserver, tmp_path):
         total = con.execute("SELECT count(*) FROM posts").fetchone()[0]
         assert con.execute("SELECT cursor_at FROM source_cursors WHERE launch_key = 'llama-4'").fetchone()[0] > cursor
     assert total == first.counts.inserted + resumed.counts.inserted
+
+
+CRASHING_RUN = """
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+import dataclasses
+from flows import steps
+from flows.config import settings
+
+config = dataclasses.replace(settings(Path(sys.argv[1])), hackernews_base_url=sys.argv[2])
+steps.prepare(config)
+steps.collect(config, "hackernews", "llama-4", datetime(2025, 4, 5, tzinfo=timezone.utc), datetime(2025, 4, 8, tzinfo=timezone.utc))
+"""
+
+
+def test_a_run_killed_mid_collection_leaves_nothing_half_written_and_the_rerun_completes(httpserver, tmp_path):
+    index = AlgoliaIndex(load_hits(DEMO / "hackernews"))
+    stalled, release = threading.Event(), threading.Event()
+
+    def stall_on_thread_comments(request):
+        # Stories and matching comments are served; the thread-comment request hangs until the
+        # writer process has been killed, so the kill lands between fetching and loading.
+        if request.args.get("tags", "").startswith("comment,("):
+            stalled.set()
+            release.wait(30)
+        return Response(json.dumps(index.search_by_date(dict(request.args))), content_type="application/json")
+
+    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(stall_on_thread_comments)
+    db = tmp_path / "lw.duckdb"
+    writer = subprocess.Popen([sys.executable, "-c", CRASHING_RUN, str(db), httpserver.url_for("/api/v1")])
+    try:
+        assert stalled.wait(120), "the writer never reached the thread-comment request"
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(30)
+    finally:
+        release.set()
+        if writer.poll() is None:
+            writer.kill()
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT status FROM ingest_runs").fetchall() == [("running",)]
+        assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
+
+    httpserver.clear()
+    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, "-"))
+    config = dataclasses.replace(settings(db), hackernews_base_url=httpserver.url_for("/api/v1"))
+    steps.prepare(config)
+    rerun = steps.collect(config, "hackernews", "llama-4", SINCE, UNTIL)
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = con.execute("SELECT status FROM ingest_runs ORDER BY run_id").fetchall()
+        posts = con.execute("SELECT count(*) FROM posts").fetchone()[0]
+    assert statuses == [("interrupted",), ("ok",)]
+    assert rerun.status == "ok" and posts == rerun.counts.inserted > 100

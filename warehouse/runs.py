@@ -57,6 +57,21 @@ def finish_run(
     )
 
 
+def close_interrupted(con: duckdb.DuckDBPyConnection, at: datetime) -> int:
+    """Mark runs left 'running' by a process that died as 'interrupted'; returns how many.
+
+    There is one writer at a time, so a run still 'running' when a new run starts is one whose
+    process was killed. Its posts were never committed: the load is one transaction.
+    """
+    rows = con.execute(
+        "UPDATE ingest_runs SET status = 'interrupted', finished_at = ?, "
+        "error = 'the process stopped before this run finished; nothing of it was loaded' "
+        "WHERE status = 'running' RETURNING run_id",
+        [at],
+    ).fetchall()
+    return len(rows)
+
+
 def quarantine(
     con: duckdb.DuckDBPyConnection,
     run_id: int | None,
