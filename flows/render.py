@@ -75,13 +75,15 @@ def print_run_report(report: RunReport, db_path: Path) -> None:
             result.source,
             result.launch_key,
             f"{start:%Y-%m-%d %H:%M} .. {end:%m-%d %H:%M}",
-            result.status if not result.error else f"failed: {result.error}",
+            result.status,
             str(counts.fetched),
             str(counts.inserted),
             str(counts.updated),
             str(counts.quarantined),
         )
     console.print(table)
+    for result in report.failed:
+        console.print(f"{result.source} / {result.launch_key} failed: {result.error}")
     events = report.events
     console.print(
         f"events: {events.read} read, {events.inserted} new, {events.updated} updated, "
