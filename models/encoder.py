@@ -139,8 +139,8 @@ class TextFeatures:
         from sklearn.feature_extraction.text import HashingVectorizer
 
         self.encoder = encoder
-        # Both halves are unit vectors; weighting the 384 dense columns up keeps the regulariser
-        # from favouring the tens of thousands of sparse n-gram columns (better claim F1 in CV).
+        # Both halves are unit vectors; the weight scales the 384 dense columns against the
+        # sparse n-gram columns under one regulariser (models/train.py picks it by CV).
         self.embedding_weight = embedding_weight
         self.ngram_range = tuple(ngram_range)
         self.n_features = n_features

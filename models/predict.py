@@ -68,7 +68,10 @@ class Classifier:
 
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         sentiment, claims = self.score(texts)
-        positive = claims >= self.thresholds
+        # A blank text has no sentence to show as evidence, so it asserts nothing; the bias
+        # terms alone can otherwise put a claim over its threshold.
+        blank = np.array([not t.strip() for t in texts], dtype=bool)
+        positive = (claims >= self.thresholds) & ~blank[:, None]
         evidence = self._evidence(texts, positive)
         return [
             Prediction(

@@ -41,6 +41,7 @@ def test_predictions_follow_the_contract(model):
         assert set(prediction.evidence) == set(prediction.claims)
         assert prediction.model_id == "minilm-linear"
         assert re.fullmatch(r"0\.1\.0\+[0-9a-f]{8}", prediction.model_version)
+    assert predictions[2].claims == (), "a blank text asserts nothing"
 
 
 def test_package_predict_uses_the_committed_model(model):
@@ -169,26 +170,46 @@ def _trigrams(text: str) -> set[str]:
 def test_seed_set_does_not_leak_the_dev_set():
     if not DEV.is_file():
         pytest.skip(f"{DEV} is absent (../shared is not mounted)")
-    dev_lines = DEV.read_text(encoding="utf-8").splitlines()
-    dev = [json.loads(line)["text"] for line in dev_lines if line.strip()]
-    seed = [json.loads(line)["text"] for line in SEED.read_text(encoding="utf-8").splitlines()]
-    dev_norm = {_normalise(t) for t in dev}
-    dev_grams = [_trigrams(t) for t in dev]
-    for text in seed:
-        assert _normalise(text) not in dev_norm, text
-        grams = _trigrams(text)
+    dev_rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
+    seed = [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines()]
+    dev_norm = {_normalise(d["text"]) for d in dev_rows}
+    dev_grams = [_trigrams(d["text"]) for d in dev_rows]
+    # Real training posts come from the same kind of pages as the dev posts: no page may serve
+    # both, or a dev post's neighbours in its thread would be trained on.
+    dev_urls = {d["source_url"] for d in dev_rows}
+    for row in seed:
+        assert row.get("source_url") not in dev_urls, row["source_url"]
+        assert _normalise(row["text"]) not in dev_norm, row["text"]
+        grams = _trigrams(row["text"])
         for other in dev_grams:
             jaccard = len(grams & other) / max(1, len(grams | other))
-            assert jaccard < 0.5, (text, jaccard)
+            assert jaccard < 0.5, (row["text"], jaccard)
 
 
 def test_seed_set_meets_its_card():
     rows = [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 400
+    assert len(rows) >= 700
     assert len({_normalise(r["text"]) for r in rows}) == len(rows)
+    assert len({r["id"] for r in rows}) == len(rows)
     assert 0.30 <= sum(r["lang"] == "zh" for r in rows) / len(rows) <= 0.40
     for claim in CLAIMS:
         assert sum(claim in r["claims"] for r in rows) >= 50, claim
+    written = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
+    real = [r for r in rows if r["synthetic"] is False]
+    assert len(real) >= 200
     for row in rows:
-        assert row["synthetic"] is True and row["sentiment"] in SENTIMENTS
-        assert set(row) == {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
+        assert row["sentiment"] in SENTIMENTS
+        assert row["claims"] == [c for c in CLAIMS if c in row["claims"]]
+        if row["synthetic"] is True:
+            assert set(row) == written and row["id"].startswith("seed-")
+        else:
+            assert set(row) == written | {"source_url"} and row["id"].startswith("real-")
+            assert re.match(r"https?://\S+$", row["source_url"]), row
+
+
+def test_training_rejects_a_source_url_that_is_not_a_url(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    row = {"text": "ok", "sentiment": "neutral", "claims": [], "source_url": "reddit thread"}
+    bad.write_text(json.dumps(row) + "\n")
+    with pytest.raises(ValueError, match=r"bad.jsonl:1: 'source_url' must be an http\(s\) URL"):
+        train(bad, tmp_path / "out")
