@@ -114,7 +114,8 @@ def schedule(settings: cfg.Settings, cron: str, name: str) -> None:
 
     from flows.daily import deployment
 
-    served = deployment(name, cron, str(settings.db_path))
+    # Absolute, so the scheduled runs write the same file whatever directory they start in.
+    served = deployment(name, cron, str(settings.db_path.resolve()))
     click.echo(f"serving flow 'daily' as {name!r} on cron {cron!r} (UTC) for {settings.db_path}; Ctrl-C stops")
     serve(served)
 
