@@ -124,6 +124,10 @@ class ReplayTransport(httpx.BaseTransport):
         return httpx.Response(200, json=body, request=request)
 
 
+# The sources a replay can play, by the sub-folder their recordings sit in.
+SERVED: dict[str, type[httpx.BaseTransport]] = {"hackernews": ReplayTransport}
+
+
 def load_hits(folder: Path) -> list[dict[str, Any]]:
     """Every hit of every `*.jsonl` under `folder`, in file then line order."""
     if not folder.is_dir():
@@ -139,15 +143,17 @@ def load_hits(folder: Path) -> list[dict[str, Any]]:
     return hits
 
 
-def replay_transports(directory: str | Path) -> dict[str, httpx.BaseTransport]:
-    """A replay transport for each source recorded under `directory` (by sub-folder name)."""
+def replay_sources(directory: str | Path) -> list[str]:
+    """Names of the sources recorded under `directory`, without reading the recordings."""
     root = Path(directory)
     if not root.is_dir():
         raise FileNotFoundError(f"replay directory {root} does not exist; expected {root}/<source>/*.jsonl")
-    transports: dict[str, httpx.BaseTransport] = {}
-    if any((root / "hackernews").glob("*.jsonl")):
-        transports["hackernews"] = ReplayTransport(root)
-    return transports
+    return [name for name in SERVED if any((root / name).glob("*.jsonl"))]
+
+
+def replay_transports(directory: str | Path) -> dict[str, httpx.BaseTransport]:
+    """A replay transport for each source recorded under `directory` (by sub-folder name)."""
+    return {name: SERVED[name](Path(directory)) for name in replay_sources(directory)}
 
 
 def _hit_line(path: Path, number: int, line: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ rule holds because steps run one after another.
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +18,7 @@ import duckdb
 import extractors
 from extractors.http import SourceError
 from extractors.post import NormalizeError, Post, RawItem
-from extractors.replay import replay_transports
+from extractors.replay import replay_sources, replay_transports
 from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
 from warehouse import catalogue as cat
 from warehouse import classifications, events, runs, snapshot
@@ -62,7 +63,7 @@ def build_extractor(name: str, config: Settings, replay: Path | None):
 
 def sources_for(config: Settings, replay: Path | None, wanted: Sequence[str] = ()) -> list[str]:
     """Sources to run: the ones asked for, or every registered one (every recorded one in a replay)."""
-    available = sorted(replay_transports(replay)) if replay else sorted(extractors.REGISTRY)
+    available = replay_sources(replay) if replay else sorted(extractors.REGISTRY)
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise ValueError(f"unknown source(s) {unknown}; available here: {available}")
@@ -99,23 +100,22 @@ def collect(
     """
     catalogue = cat.load_catalogue()
     launch = catalogue.get(launch_key)
-    extractor = build_extractor(source, config, replay)
-    con = connect(config.db_path)
-    try:
-        explicit = since is not None
-        if not explicit:
+    terms = launch.queries.get(source, ())
+    with closing(build_extractor(source, config, replay)) as extractor, closing(connect(config.db_path)) as con:
+        if since is None:
             cursor = runs.get_cursor(con, source, launch_key)
             since = cursor - CURSOR_OVERLAP if cursor else until - timedelta(hours=DEFAULT_LOOKBACK_HOURS)
         window = (since, until)
         run_id = runs.start_run(con, source, launch_key, window, utcnow())
+        if not terms:
+            # The catalogue gives this source nothing to search for this launch.
+            runs.finish_run(con, run_id, runs.RunCounts(), utcnow())
+            return CollectResult(source, launch_key, window, "ok")
         query = extractors.SearchQuery(
-            terms=launch.queries.get(source, ()),
+            terms=terms,
             thread_ids=tuple(known_threads(con, launch_key, source, since - THREAD_WATCH)),
             label=launch_key,
         )
-        if not query.terms:
-            runs.finish_run(con, run_id, runs.RunCounts(), utcnow())
-            return CollectResult(source, launch_key, window, "ok")
         try:
             raws = list(extractor.fetch(query, since, until))
         except SourceError as exc:
@@ -126,8 +126,6 @@ def collect(
         posts, kept, failed = normalize_all(extractor, raws, collected_at)
         counts = load_batch(con, catalogue, source, launch_key, run_id, posts, kept, failed, collected_at)
         return CollectResult(source, launch_key, window, "ok", counts)
-    finally:
-        con.close()
 
 
 def load_batch(

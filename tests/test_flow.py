@@ -99,7 +99,9 @@ def test_the_real_events_are_on_the_llama4_timeline(con):
     by_time = {row.event_time.isoformat(): row for row in events.itertuples()}
     assert "2025-04-06T20:12:37+00:00" in by_time  # Aider polyglot 15.6%
     assert "15.6" in by_time["2025-04-06T20:12:37+00:00"].value
-    assert "2025-04-07T17:49:31.484000+00:00" in by_time or "2025-04-07T17:49:31+00:00" in {t[:19] + "+00:00" for t in by_time}
+    assert by_time["2025-04-07T17:49:31.484000+00:00"].label == "Meta denial"
+    assert by_time["2025-04-08T00:08:09.229000+00:00"].label == "LMArena statement"
+    assert by_time["2025-04-13T11:17:45+00:00"].label == "LMArena #32 (Maverick)"
     timeline = wt.timeline(con, "llama-4", bucket="day")
     day = {row.bucket.strftime("%Y-%m-%d"): row for row in timeline.itertuples()}
     assert day["2025-04-07"].posts > 3 * day["2025-04-04"].posts

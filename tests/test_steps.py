@@ -23,22 +23,28 @@ SINCE = datetime(2025, 4, 5, tzinfo=timezone.utc)
 UNTIL = datetime(2025, 4, 8, tzinfo=timezone.utc)
 
 
-def algolia_handler(index: AlgoliaIndex, failing_query: str):
-    """Serve the demo hits like Algolia, but answer 503 to every search for `failing_query`."""
+def algolia_handler(index: AlgoliaIndex, failing_query: str | None):
+    """Serve the demo hits like Algolia, but answer 503 to every search for `failing_query` (if any)."""
 
     def handle(request):
-        if request.args.get("query") == failing_query:
+        if failing_query is not None and request.args.get("query") == failing_query:
             return Response(json.dumps({"message": "Service Unavailable", "status": 503}), status=503, headers={"Retry-After": "0"}, content_type="application/json")
         return Response(json.dumps(index.search_by_date(dict(request.args))), content_type="application/json")
 
     return handle
 
 
-def test_a_failing_source_is_recorded_and_the_next_one_completes(httpserver, tmp_path):
+def serve_demo(httpserver, db: Path, failing_query: str | None = None):
+    """Point a prepared warehouse at a loopback Algolia serving the demo hits."""
     index = AlgoliaIndex(load_hits(DEMO / "hackernews"))
-    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, "qwq"))
-    config = dataclasses.replace(settings(tmp_path / "lw.duckdb"), hackernews_base_url=httpserver.url_for("/api/v1"))
+    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, failing_query))
+    config = dataclasses.replace(settings(db), hackernews_base_url=httpserver.url_for("/api/v1"))
     steps.prepare(config)
+    return config
+
+
+def test_a_failing_source_is_recorded_and_the_next_one_completes(httpserver, tmp_path):
+    config = serve_demo(httpserver, tmp_path / "lw.duckdb", failing_query="qwq")
 
     failed = steps.collect(config, "hackernews", "qwq-32b", SINCE, UNTIL)
     done = steps.collect(config, "hackernews", "llama-4", SINCE, UNTIL)
@@ -52,10 +58,7 @@ def test_a_failing_source_is_recorded_and_the_next_one_completes(httpserver, tmp
 
 
 def test_without_a_window_collection_starts_at_the_cursor(httpserver, tmp_path):
-    index = AlgoliaIndex(load_hits(DEMO / "hackernews"))
-    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, "-"))
-    config = dataclasses.replace(settings(tmp_path / "lw.duckdb"), hackernews_base_url=httpserver.url_for("/api/v1"))
-    steps.prepare(config)
+    config = serve_demo(httpserver, tmp_path / "lw.duckdb")
     first = steps.collect(config, "hackernews", "llama-4", SINCE, UNTIL)
     with duckdb.connect(str(config.db_path), read_only=True) as con:
         cursor = con.execute("SELECT cursor_at FROM source_cursors WHERE launch_key = 'llama-4'").fetchone()[0]
@@ -114,9 +117,7 @@ def test_a_run_killed_mid_collection_leaves_nothing_half_written_and_the_rerun_c
         assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
 
     httpserver.clear()
-    httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, "-"))
-    config = dataclasses.replace(settings(db), hackernews_base_url=httpserver.url_for("/api/v1"))
-    steps.prepare(config)
+    config = serve_demo(httpserver, db)
     rerun = steps.collect(config, "hackernews", "llama-4", SINCE, UNTIL)
 
     with duckdb.connect(str(db), read_only=True) as con:
