@@ -52,7 +52,7 @@ class CollectResult:
 def build_extractor(name: str, config: Settings, replay: Path | None):
     """The extractor `name`, talking to the live API, or to the recorded payloads under `replay`."""
     if replay is None:
-        return extractors.get_extractor(name, base_url=config.hackernews_base_url)
+        return extractors.get_extractor(name, **config.options(name))
     transports = replay_transports(replay)
     if name not in transports:
         raise ValueError(
@@ -67,7 +67,20 @@ def sources_for(config: Settings, replay: Path | None, wanted: Sequence[str] = (
     unknown = [name for name in wanted if name not in available]
     if unknown:
         raise ValueError(f"unknown source(s) {unknown}; available here: {available}")
-    return list(wanted) or available
+    if replay:
+        return list(wanted) or available
+    if wanted:
+        for name in wanted:
+            config.options(name)  # a source asked for by name must have its credentials
+        return list(wanted)
+    ready = []
+    for name in available:
+        missing = config.missing_credentials(name)
+        if missing:
+            log.warning("skipping source %s: %s not set", name, ", ".join(missing))
+        else:
+            ready.append(name)
+    return ready
 
 
 def normalize_all(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import signal
 import subprocess
@@ -38,7 +37,7 @@ def serve_demo(httpserver, db: Path, failing_query: str | None = None):
     """Point a prepared warehouse at a loopback Algolia serving the demo hits."""
     index = AlgoliaIndex(load_hits(DEMO / "hackernews"))
     httpserver.expect_request("/api/v1/search_by_date").respond_with_handler(algolia_handler(index, failing_query))
-    config = dataclasses.replace(settings(db), hackernews_base_url=httpserver.url_for("/api/v1"))
+    config = settings(db, environ={"LAUNCHWATCH_HN_URL": httpserver.url_for("/api/v1")})
     steps.prepare(config)
     return config
 
@@ -78,11 +77,10 @@ CRASHING_RUN = """
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-import dataclasses
 from flows import steps
 from flows.config import settings
 
-config = dataclasses.replace(settings(Path(sys.argv[1])), hackernews_base_url=sys.argv[2])
+config = settings(Path(sys.argv[1]), environ={"LAUNCHWATCH_HN_URL": sys.argv[2]})
 steps.prepare(config)
 steps.collect(config, "hackernews", "llama-4", datetime(2025, 4, 5, tzinfo=timezone.utc), datetime(2025, 4, 8, tzinfo=timezone.utc))
 """
