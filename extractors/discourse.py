@@ -2,7 +2,8 @@
 
 Each site is its own source (`discourse-huggingface`, `discourse-openai`), so each keeps its own
 cursor and credentials and one site being down does not fail the other. A site is a subclass
-naming its source and default base URL; the base URL can be changed by configuration.
+naming its source and its address; the address it is read through can be changed by
+configuration (a mirror, a proxy), while ids and permalinks keep naming the site itself.
 
 Fetching: `/search.json?q=<term> after:<date> before:<date> order:latest&page=N` finds the posts
 that mention a term, newest first. `after:`/`before:` take whole days, so the window is widened
@@ -27,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from selectolax.lexbor import LexborHTMLParser
 
 from extractors.http import NotFound, SourceError, get_json, make_client
 from extractors.lang import detect_lang
@@ -60,9 +62,12 @@ class DiscourseExtractor:
         max_pages: int = 20,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        site = (base_url or self.default_base_url).rstrip("/")
-        if not urlsplit(site).hostname:
-            raise ValueError(f"{self.name}: base_url must be a site's address like https://discuss.huggingface.co, found {site!r}")
+        api = (base_url or self.default_base_url).rstrip("/")
+        if not urlsplit(api).hostname:
+            raise ValueError(f"{self.name}: base_url must be a site's address like https://discuss.huggingface.co, found {api!r}")
+        # Ids and permalinks name the site itself even when it is read through another address
+        # (a mirror, a proxy, a test server).
+        site = (self.default_base_url or api).rstrip("/")
         if bool(api_key) != bool(api_username):
             raise ValueError(
                 f"{self.name}: an API key needs its user name and the other way round "
@@ -71,7 +76,7 @@ class DiscourseExtractor:
         headers = {"Api-Key": api_key, "Api-Username": api_username} if api_key and api_username else {}
         self.site = site
         self._host = urlsplit(site).hostname
-        self._client = make_client(site, transport=transport, headers=headers)
+        self._client = make_client(api, transport=transport, headers=headers)
         self._max_pages = max_pages
         self._sleep = sleep
 
@@ -206,7 +211,7 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
     cooked = post.get("cooked")
     if not isinstance(cooked, str):
         raise NormalizeError(f"post {post_id}: expected cooked HTML as a string, found {type(cooked).__name__}")
-    text = html_to_text(cooked)
+    text = html_to_text(_own_words(cooked))
     title = topic.get("title") if number == 1 else None
     if title is not None and not isinstance(title, str):
         raise NormalizeError(f"topic {topic_id}: expected title as a string, found {type(title).__name__}")
@@ -244,10 +249,23 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
     )
 
 
+def _own_words(cooked: str) -> str:
+    """The cooked HTML without quotes of other posts and link previews (oneboxes): not the author's words."""
+    if "<aside" not in cooked:
+        return cooked
+    tree = LexborHTMLParser(cooked)
+    for aside in tree.css("aside.quote, aside.onebox"):
+        aside.decompose()
+    return tree.body.html if tree.body is not None else ""
+
+
 def _likes(post: Mapping[str, Any]) -> int | None:
-    for action in post.get("actions_summary") or ():
-        if isinstance(action, Mapping) and action.get("id") == LIKE_ACTION and _is_int(action.get("count")):
-            return action["count"]
+    actions = post.get("actions_summary")
+    if isinstance(actions, list):
+        for action in actions:
+            if isinstance(action, Mapping) and action.get("id") == LIKE_ACTION and _is_int(action.get("count")):
+                return action["count"]
+        return 0  # the summary lists only actions someone took: no like entry, no likes
     count = post.get("like_count")
     return count if _is_int(count) else None
 
