@@ -1,8 +1,8 @@
 """V2EX, the Chinese developers' forum, through its API 2.0 (https://www.v2ex.com/help/api).
 
 V2EX has no full-text search API, so collection scans nodes: `/nodes/{node}/topics?p=N` lists a
-node's topics, most recently active first, and the scan stops at the first page on which no
-topic was created or replied to since the window's start. A topic is kept when its title,
+node's topics, most recently active first, and the scan stops after the page that reaches a topic
+neither created nor replied to since the window's start. A topic is kept when its title,
 content or supplements contain one of the search terms (the launch's English and Chinese names,
 compared case- and separator-insensitively); kept topics, and topics already known to be about
 the launch, are read in full (`/topics/{id}`, for the author and node) with all their replies
@@ -120,18 +120,19 @@ class V2exExtractor:
             listed = body.get("result")
             if not isinstance(listed, list):
                 raise SourceError(self.name, f"expected result as a list of topics from nodes/{node}/topics, found {type(listed).__name__}")
-            active = 0
+            reached_older = False
             for topic in listed:
                 if not isinstance(topic, Mapping) or not _is_int(topic.get("id")):
                     continue  # no id to fetch it by; the node listing is only a pointer
                 latest = max((v for v in (topic.get("created"), topic.get("last_touched")) if _is_int(v)), default=None)
                 if latest is not None and latest < start:
+                    reached_older = True
                     continue
-                active += 1
                 term = _matching_term(topic, terms)
                 if term:
                     yield dict(topic), term
-            if not listed or not active or page >= _pages(body, page):
+            # Most recently active first: past the first topic untouched since `start`, all are.
+            if not listed or reached_older or page >= _pages(body, page):
                 return
         logger.warning("v2ex: node %s still had active topics after %d pages; older pages not read", node, self._max_pages)
 
