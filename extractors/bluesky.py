@@ -137,7 +137,7 @@ class BlueskyExtractor:
                 response = error.response
                 status = response.status_code if response is not None else None
                 if status is None or status == 429 or status >= 500 or isinstance(error, exceptions.NetworkError):
-                    wait = requested_wait(response.headers) if response is not None else None
+                    wait = requested_wait(response.headers, status) if response is not None else None
                     raise Transient(self._scrub(f"{status or type(error).__name__} {_details(error)}"), wait) from None
                 raise SourceError(self.name, self._scrub(f"{what} answered HTTP {status}: {_details(error)}")) from None
 
@@ -191,15 +191,17 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
     langs = record.get("langs")
     if lang == "und" and isinstance(langs, list) and langs and isinstance(langs[0], str):
         lang = langs[0].split("-")[0].lower()  # the author's client declared it; better than nothing
+    # "handle.invalid" is what the AppView shows when a handle no longer verifies; the DID stays.
+    profile = did if handle == "handle.invalid" else handle
     return Post(
         post_id=f"bluesky:{uri}",
         platform="bluesky",
         native_id=uri,
-        url=f"https://bsky.app/profile/{handle if handle != 'handle.invalid' else did}/post/{rkey}",
+        url=f"https://bsky.app/profile/{profile}/post/{rkey}",
         source=raw.source,
         thread_id=thread_id,
         parent_id=parent_id,
-        author=handle,
+        author=profile,
         title=None,
         text=text,
         lang=lang,

@@ -154,7 +154,7 @@ def _get_once(client: httpx.Client, path: str, params: Mapping[str, Any], name: 
         raise Transient(f"connection error ({type(error).__name__}: {error})") from error
     status = response.status_code
     if status == 429 or status >= 500:
-        raise Transient(str(status), requested_wait(response.headers))
+        raise Transient(str(status), requested_wait(response.headers, status))
     if status in (401, 403):
         raise AuthError(
             name,
@@ -188,8 +188,13 @@ def _json_object(response: httpx.Response, name: str) -> dict[str, Any]:
     return body
 
 
-def requested_wait(headers: Mapping[str, str] | httpx.Headers, now: float | None = None) -> tuple[float, str] | None:
+def requested_wait(
+    headers: Mapping[str, str] | httpx.Headers, status: int, now: float | None = None
+) -> tuple[float, str] | None:
     """(seconds, header) the server asked us to wait by: `Retry-After`, else a rate-limit reset time.
+
+    Some services send rate-limit headers with every answer; their reset time only says when to
+    come back for a 429 or when no requests remain, not after a server error.
 
     Rate-limit reset headers come as Unix seconds (V2EX's X-Rate-Limit-Reset, Bluesky's
     RateLimit-Reset); a small value is read as seconds from now, as the IETF draft has it.
@@ -198,6 +203,9 @@ def requested_wait(headers: Mapping[str, str] | httpx.Headers, now: float | None
     retry_after = _retry_after(headers.get("Retry-After"))
     if retry_after is not None:
         return retry_after, "Retry-After"
+    remaining = headers.get("X-Rate-Limit-Remaining") or headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
+    if status != 429 and (remaining is None or remaining.strip() != "0"):
+        return None
     for name in ("X-Rate-Limit-Reset", "RateLimit-Reset", "X-RateLimit-Reset"):
         value = headers.get(name)
         try:
