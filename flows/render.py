@@ -142,11 +142,12 @@ def print_sources(settings: Settings, statuses: list, where: str | None) -> None
     Console(width=max(console.width, min(needed, 1000))).print(table)
     for status in statuses:
         if status.error:
-            console.print(f"{status.source} / {status.launch_key} last run {status.status}: {status.error}")
+            console.print(f"{status.source} / {status.launch_key} last run {status.status}: {status.error}", soft_wrap=True)
     if where is None:
         console.print(
             f"no warehouse at {settings.db_path} yet: no cursors or runs to show. "
-            "`launchwatch run` collects from the sources whose credentials are set."
+            "`launchwatch run` collects from the sources whose credentials are set.",
+            soft_wrap=True,
         )
     else:
-        console.print(f"read from the {where}")
+        console.print(f"read from the {where}", soft_wrap=True)
