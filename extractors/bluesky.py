@@ -152,7 +152,8 @@ class BlueskyExtractor:
         return self._scrub(f"{what} answered HTTP {status} ({_details(error)}): {advice}")
 
     def _scrub(self, text: str) -> str:
-        return text.replace(self._secret, "[app password]") if self._secret else text
+        # App passwords are 19 characters; a few characters could not be told apart from words.
+        return text.replace(self._secret, "[app password]") if self._secret and len(self._secret) >= 8 else text
 
 
 def normalize(raw: RawItem, collected_at: datetime) -> Post:

@@ -158,8 +158,10 @@ class V2exExtractor:
         try:
             body = get_json(self._client, path, params, source=self.name, sleep=self._sleep, log=logger)
         except SourceError as error:
-            # The token is never echoed, even if a server put it in an error body.
-            raise type(error)(self.name, error.message.replace(self._token, "[token]")) from None
+            # The token is never echoed, even if a server put it in an error body. (Real tokens are
+            # UUIDs; a few characters could not be told apart from ordinary words.)
+            message = error.message.replace(self._token, "[token]") if len(self._token) >= 8 else error.message
+            raise type(error)(self.name, message) from None
         if body.get("success") is False:
             raise SourceError(self.name, f"GET {path} answered success=false: {str(body.get('message'))[:200]}")
         return body

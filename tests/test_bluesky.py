@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 from werkzeug import Request, Response
 
@@ -246,3 +247,31 @@ def test_malformed_posts_go_to_quarantine_and_the_rest_load(httpserver, tmp_path
         reasons = sorted(row[0] for row in con.execute("SELECT reason FROM quarantine").fetchall())
     assert result.status == "ok" and (result.counts.inserted, result.counts.quarantined) == (2, 2)
     assert any("likeCount" in r for r in reasons) and any("expected uri like" in r for r in reasons)
+
+
+def test_timeouts_are_retried_with_backoff_then_fail_the_source() -> None:
+    def time_out(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    sleep = RecordingSleep()
+    extractor = BlueskyExtractor(transport=httpx.MockTransport(time_out), sleep=sleep)
+    with pytest.raises(SourceError, match="failed 5 times, last with InvokeTimeoutError"):
+        list(extractor.fetch(SearchQuery(terms=("qwq",)), SINCE, UNTIL))
+    assert sleep.waits == [1.0, 2.0, 4.0, 8.0]
+
+
+def test_a_failing_source_is_recorded_while_the_next_source_completes(httpserver, tmp_path) -> None:
+    fake = FakeBluesky()
+    fake.posts = [make_post(1, SINCE + timedelta(hours=1), "qwen3 first look")]
+    httpserver.expect_request(re.compile("/api/v2/.*")).respond_with_json(
+        {"success": False, "message": "Service Unavailable"}, status=503, headers={"Retry-After": "0"}
+    )
+    config = configure(httpserver, tmp_path, fake, V2EX_TOKEN="6c1f0b1e-1d0e-4a5e-9c61-2f3d2c1b0a99", LAUNCHWATCH_V2EX_URL=httpserver.url_for("/api/v2"))
+
+    failed = steps.collect(config, "v2ex", "qwen3", SINCE, UNTIL)
+    done = steps.collect(config, "bluesky", "qwen3", SINCE, UNTIL)
+
+    assert failed.status == "failed" and "failed 5 times, last with 503" in failed.error
+    assert done.status == "ok" and done.counts.inserted == 1
+    with duckdb.connect(str(config.db_path), read_only=True) as con:
+        assert con.execute("SELECT source, status FROM ingest_runs ORDER BY run_id").fetchall() == [("v2ex", "failed"), ("bluesky", "ok")]

@@ -75,8 +75,10 @@ class FakeV2ex:
 
     def __call__(self, request: Request) -> Response:
         self.requests.append(request.full_path)
-        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
-            return self.respond({"success": False, "message": "Invalid token"}, 401)
+        presented = request.headers.get("Authorization", "")
+        if presented != f"Bearer {TOKEN}":
+            # Echoing the token back is the worst case a server could do; it must not reach the logs.
+            return self.respond({"success": False, "message": f"Invalid token: {presented.removeprefix('Bearer ')}"}, 401)
         page = int(request.args.get("p", "1"))
         path = request.path.removeprefix("/api/v2/")
         if match := re.fullmatch(r"nodes/([a-z0-9]+)/topics", path):
