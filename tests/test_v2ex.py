@@ -231,6 +231,7 @@ def test_a_refused_token_stops_the_source_naming_the_variable_and_never_the_toke
     with caplog.at_level(logging.DEBUG):
         result = steps.collect(config, "v2ex", "llama-4", SINCE, UNTIL)
     assert result.status == "failed" and "HTTP 401" in result.error and "V2EX_TOKEN" in result.error
+    assert "Invalid token: [token]" in result.error, "the echoed token is replaced"
     assert len(fake.requests) == 1, "an auth failure is not retried"
     with duckdb.connect(str(config.db_path), read_only=True) as con:
         stored = con.execute("SELECT error FROM ingest_runs").fetchone()[0]
