@@ -3,7 +3,10 @@
 Search runs with `sort=latest`, `since`/`until` (inclusive/exclusive) and `limit=100`, following
 `cursor` until the server gives none. The server filters on a post's `sortAt` (the earlier of
 createdAt and indexedAt), so the window is cut again on `record.createdAt` here, and posts are
-kept once per at-uri across terms.
+kept once per at-uri across terms. Then the replies under every matched root post that has
+replies, and under every root already known to be about the launch, are read with
+`app.bsky.feed.getPostThread` (replies that never name the model included), cut to the window
+the same way.
 
 Without credentials the public AppView (https://public.api.bsky.app) is searched; it has at times
 refused anonymous search, in which case the source fails naming the variables to set. With a
@@ -39,6 +42,7 @@ PUBLIC_APPVIEW = "https://public.api.bsky.app"
 ENTRYWAY = "https://bsky.social"  # where accounts on Bluesky's own PDSes log in
 PAGE_SIZE = 100  # the lexicon's maximum for searchPosts
 POST_COLLECTION = "app.bsky.feed.post"
+THREAD_DEPTH = 100  # reply levels read under a thread root (the lexicon allows up to 1000)
 
 
 class BlueskyExtractor:
@@ -89,21 +93,57 @@ class BlueskyExtractor:
             self._call("login", lambda: self._client.login(self._handle, self._secret, fetch_bsky_profile=False))
             self._logged_in = True
         seen: set[str] = set()
+        threads = dict.fromkeys(query.thread_ids)
         for term in query.terms:
             for post, fetched_at in self._search(term, since, until):
-                uri = post.get("uri") if isinstance(post, Mapping) else None
-                if isinstance(uri, str):
-                    if uri in seen:
-                        continue
-                    seen.add(uri)
-                created = _created_at(post) if isinstance(post, Mapping) else None
-                # A post without a readable time is yielded so normalize quarantines it with the reason.
-                if created is not None and not since <= created < until:
+                if not self._first_sighting(post, seen, since, until):
                     continue
+                if _is_root_with_replies(post):
+                    threads[post["uri"]] = None
                 yield RawItem(source=self.name, payload=post, query=term, fetched_at=fetched_at)
+        for root in threads:
+            for post, fetched_at in self._thread(root):
+                if self._first_sighting(post, seen, since, until):
+                    yield RawItem(source=self.name, payload=post, query=f"thread:{root}", fetched_at=fetched_at)
 
     def normalize(self, raw: RawItem, collected_at: datetime) -> Post:
         return normalize(raw, collected_at)
+
+    @staticmethod
+    def _first_sighting(post: Any, seen: set[str], since: datetime, until: datetime) -> bool:
+        """Whether to yield `post`: not seen before and created in the window.
+
+        A post without a readable uri or time is yielded, so normalize quarantines it with the reason.
+        """
+        uri = post.get("uri") if isinstance(post, Mapping) else None
+        if isinstance(uri, str):
+            if uri in seen:
+                return False
+            seen.add(uri)
+        created = _created_at(post) if isinstance(post, Mapping) else None
+        return created is None or since <= created < until
+
+    def _thread(self, root: str) -> Iterator[tuple[Any, datetime]]:
+        """Every reply under `root` (replies that never name the model included), depth first."""
+        params = models.AppBskyFeedGetPostThread.Params(uri=root, depth=THREAD_DEPTH, parent_height=0)
+        try:
+            response = self._call(
+                "app.bsky.feed.getPostThread", lambda: self._client.invoke_query("app.bsky.feed.getPostThread", params=params)
+            )
+        except SourceError as error:
+            if "NotFound" not in error.message:
+                raise
+            logger.warning("bluesky: thread %s is gone (deleted or hidden), skipped", root)
+            return
+        fetched_at = datetime.now(timezone.utc)
+        body = response.content
+        pending = list(body.get("thread", {}).get("replies") or []) if isinstance(body, Mapping) and isinstance(body.get("thread"), Mapping) else []
+        while pending:
+            node = pending.pop()
+            # notFoundPost and blockedPost entries carry no post; their replies are not shown either.
+            if isinstance(node, Mapping) and "post" in node:
+                yield node["post"], fetched_at
+                pending.extend(node.get("replies") or [])
 
     def _search(self, term: str, since: datetime, until: datetime) -> Iterator[tuple[Any, datetime]]:
         cursor = None
@@ -211,6 +251,15 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
         score=_count(post, "likeCount", uri),
         replies=_count(post, "replyCount", uri),
         collector=BlueskyExtractor.collector,
+    )
+
+
+def _is_root_with_replies(post: Any) -> bool:
+    record = post.get("record") if isinstance(post, Mapping) else None
+    replies = post.get("replyCount") if isinstance(post, Mapping) else None
+    return (
+        isinstance(record, Mapping) and record.get("reply") is None and isinstance(post.get("uri"), str)
+        and isinstance(replies, int) and replies > 0
     )
 
 

@@ -58,6 +58,13 @@ def make_post(n: int, created: datetime, text: str) -> dict:
     }
 
 
+def reply_to(post: dict, root: dict, n: int, created: datetime, text: str) -> dict:
+    reply = make_post(n, created, text)
+    reply["record"]["reply"] = {"root": {"uri": root["uri"], "cid": root["cid"]}, "parent": {"uri": post["uri"], "cid": post["cid"]}}
+    post["replyCount"] = post.get("replyCount", 0) + 1
+    return reply
+
+
 def jwt(did: str) -> str:
     def part(obj: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
@@ -73,6 +80,7 @@ class FakeBluesky:
         self.posts: list[dict] = []
         self.require_login = require_login
         self.searches: list[dict] = []
+        self.threads: list[str] = []
 
     def __call__(self, request: Request) -> Response:
         if request.path == "/xrpc/com.atproto.server.createSession":
@@ -81,11 +89,26 @@ class FakeBluesky:
                 return xrpc_error(401, "AuthenticationRequired", "Invalid identifier or password")
             did = "did:plc:launchwatch"
             return xrpc({"did": did, "handle": HANDLE, "accessJwt": jwt(did), "refreshJwt": jwt(did), "active": True})
+        if request.path == "/xrpc/app.bsky.feed.getPostThread":
+            self.threads.append(request.args["uri"])
+            root = next((post for post in self.posts if post["uri"] == request.args["uri"]), None)
+            if root is None:
+                return xrpc_error(400, "NotFound", f"Post not found: {request.args['uri']}")
+            return xrpc({"thread": self.thread_view(root, int(request.args.get("depth", 6)))})
         if request.path == "/xrpc/app.bsky.feed.searchPosts":
             if self.require_login and not request.headers.get("Authorization", "").startswith("Bearer "):
                 return xrpc_error(403, "Forbidden", "Search is only available to logged-in users")
             return xrpc(self.search(request.args.to_dict()))
         return xrpc_error(501, "MethodNotImplemented", f"Method Not Implemented: {request.path}")
+
+    def thread_view(self, post: dict, depth: int) -> dict:
+        children = [p for p in self.posts if (p["record"].get("reply") or {}).get("parent", {}).get("uri") == post["uri"]]
+        view = {"$type": "app.bsky.feed.defs#threadViewPost", "post": post, "threadContext": {}}
+        if depth > 0:
+            view["replies"] = [self.thread_view(child, depth - 1) for child in children]
+            view["replies"].append({"$type": "app.bsky.feed.defs#blockedPost", "uri": "at://did:plc:blocked/app.bsky.feed.post/1",
+                                    "blocked": True, "author": {"did": "did:plc:blocked", "viewer": {"blockedBy": True}}})
+        return view
 
     def search(self, params: dict) -> dict:
         self.searches.append(params)
@@ -154,6 +177,26 @@ def test_search_follows_the_cursor_to_the_end_and_keeps_each_post_once(httpserve
     assert [s.get("cursor") for s in first_term] == [None, "100", "200"]
     assert first_term[0]["sort"] == "latest" and first_term[0]["limit"] == "100"
     assert first_term[0]["since"] == "2025-04-05T19:00:00.000Z" and first_term[0]["until"] == "2025-04-08T00:00:00.000Z"
+
+
+def test_replies_under_matched_and_known_threads_are_collected_even_without_the_terms(httpserver) -> None:
+    fake = FakeBluesky()
+    root = make_post(1, SINCE + timedelta(hours=1), "llama 4 is out")
+    first = reply_to(root, root, 2, SINCE + timedelta(hours=2), "meh, benchmarks look gamed")
+    nested = reply_to(first, root, 3, SINCE + timedelta(hours=3), "agreed")
+    late = reply_to(root, root, 4, UNTIL + timedelta(hours=1), "after the window")
+    known = make_post(10, SINCE - timedelta(days=2), "an older thread")
+    answer = reply_to(known, known, 11, SINCE + timedelta(hours=5), "still true today")
+    quiet = make_post(20, SINCE + timedelta(hours=6), "llama 4 without replies")
+    fake.posts = [root, first, nested, late, known, answer, quiet]
+    extractor = extractor_for(httpserver, fake)
+
+    items = list(extractor.fetch(SearchQuery(terms=("llama 4",), thread_ids=(known["uri"], "at://did:plc:gone/app.bsky.feed.post/x")), SINCE, UNTIL))
+
+    by_uri = {item.payload["uri"]: item.query for item in items}
+    assert set(by_uri) == {root["uri"], quiet["uri"], first["uri"], nested["uri"], answer["uri"]}
+    assert by_uri[nested["uri"]] == f"thread:{root['uri']}" and by_uri[answer["uri"]] == f"thread:{known['uri']}"
+    assert sorted(fake.threads) == sorted([known["uri"], "at://did:plc:gone/app.bsky.feed.post/x", root["uri"]]), "a post without replies is not walked"
 
 
 def test_login_uses_the_handle_and_app_password(httpserver) -> None:
