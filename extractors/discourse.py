@@ -171,7 +171,7 @@ class DiscourseExtractor:
 
     def _topic_of_thread(self, thread: str) -> int:
         host, _, path = thread.partition("/t/")
-        topic, _, number = path.partition("/")
+        topic = path.split("/", 1)[0]
         if host != self._host or not topic.isdigit():
             raise ValueError(f"{self.name}: thread ids must look like {self._host}/t/<topic id>/1, found {thread!r}")
         return int(topic)
