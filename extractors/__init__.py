@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractors.bluesky import BlueskyExtractor
+from extractors.discourse import HuggingFaceForum, OpenAICommunity
 from extractors.hackernews import HackerNewsExtractor
 from extractors.post import POST_COLUMNS, NormalizeError, Post, RawItem
 from extractors.query import SearchQuery
+from extractors.v2ex import V2exExtractor
 
 REGISTRY: dict[str, type] = {
     HackerNewsExtractor.name: HackerNewsExtractor,
+    HuggingFaceForum.name: HuggingFaceForum,
+    OpenAICommunity.name: OpenAICommunity,
+    V2exExtractor.name: V2exExtractor,
+    BlueskyExtractor.name: BlueskyExtractor,
 }
 
 

@@ -34,26 +34,39 @@ class SourceError(RuntimeError):
         self.message = message
 
 
-class _Transient(Exception):
+class AuthError(SourceError):
+    """The service refused the credentials (HTTP 401/403); retrying cannot help."""
+
+
+class NotFound(SourceError):
+    """HTTP 404/410: the thing asked for is gone (a deleted topic); the caller may skip it."""
+
+
+class Transient(Exception):
     """A failure worth retrying; carries the server's requested wait, if any."""
 
-    def __init__(self, description: str, retry_after: float | None = None) -> None:
+    def __init__(self, description: str, requested: tuple[float, str] | None = None) -> None:
         super().__init__(description)
         self.description = description
-        self.retry_after = retry_after
+        self.retry_after = requested[0] if requested else None
+        self.asked_by = requested[1] if requested else None  # the header that set the wait
 
 
 def make_client(
     base_url: str,
     transport: httpx.BaseTransport | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    headers: Mapping[str, str] | None = None,
 ) -> httpx.Client:
-    """An httpx client for one source; pass `transport` to replay recordings instead of the network."""
+    """An httpx client for one source; pass `transport` to replay recordings instead of the network.
+
+    `headers` are sent with every request (credentials such as an API key or a Bearer token).
+    """
     return httpx.Client(
         base_url=base_url,
         transport=transport,
         timeout=timeout,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
         follow_redirects=True,
     )
 
@@ -72,40 +85,62 @@ def get_json(
     """GET `path` and return its JSON object, retrying transient failures.
 
     `source` names the service in logs and errors (default: the client's host). Waits are
-    `Retry-After` when the server sends it, else 1, 2, 4... seconds, never more than `max_wait`.
+    `Retry-After` when the server sends it, else the reset time of its rate-limit headers
+    (`X-Rate-Limit-Reset`, `RateLimit-Reset`), else 1, 2, 4... seconds, never more than `max_wait`.
     """
     name = source or client.base_url.host or "http"
+    return with_retries(
+        lambda: _get_once(client, path, params, name),
+        source=name, what=f"GET {path}", max_attempts=max_attempts, max_wait=max_wait, sleep=sleep, log=log,
+    )
+
+
+def with_retries(
+    call: Callable[[], Any],
+    *,
+    source: str,
+    what: str,
+    max_attempts: int = 5,
+    max_wait: float = 60.0,
+    sleep: Callable[[float], None] = time.sleep,
+    log: logging.Logger = logger,
+) -> Any:
+    """`call()`, retried while it raises Transient: the wait it asks for, else exponential backoff.
+
+    For clients that are not plain httpx (an SDK): wrap its call so that rate limits, 5xx and
+    timeouts raise Transient, and everything else its own SourceError.
+    """
     backoff = wait_exponential(multiplier=1, min=1, max=max_wait)
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, _Transient) and error.retry_after is not None:
+        if isinstance(error, Transient) and error.retry_after is not None:
             return min(error.retry_after, max_wait)
         return backoff(state)
 
     def announce(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None
         seconds = state.next_action.sleep if state.next_action else 0.0
-        reason = "Retry-After" if isinstance(error, _Transient) and error.retry_after is not None else "backoff"
+        reason = error.asked_by if isinstance(error, Transient) and error.asked_by else "backoff"
         log.warning(
             "%s: %s, waiting %.1fs (%s; attempt %d of %d)",
-            name, error, seconds, reason, state.attempt_number, max_attempts,
+            source, error, seconds, reason, state.attempt_number, max_attempts,
         )
 
     retrying = Retrying(
         stop=stop_after_attempt(max_attempts),
         wait=wait,
-        retry=retry_if_exception_type(_Transient),
+        retry=retry_if_exception_type(Transient),
         sleep=sleep,
         before_sleep=announce,
     )
     try:
-        return retrying(_get_once, client, path, params, name)
+        return retrying(call)
     except RetryError as exhausted:
         last = exhausted.last_attempt.exception()
         raise SourceError(
-            name,
-            f"GET {path} failed {max_attempts} times, last with {last}; the service may be down or "
+            source,
+            f"{what} failed {max_attempts} times, last with {last}; the service may be down or "
             "rate-limiting this address: retry later, or lower the request rate",
         ) from last
 
@@ -114,18 +149,20 @@ def _get_once(client: httpx.Client, path: str, params: Mapping[str, Any], name: 
     try:
         response = client.get(path, params=params)
     except httpx.TimeoutException as error:
-        raise _Transient(f"timeout ({type(error).__name__})") from error
+        raise Transient(f"timeout ({type(error).__name__})") from error
     except httpx.TransportError as error:
-        raise _Transient(f"connection error ({type(error).__name__}: {error})") from error
+        raise Transient(f"connection error ({type(error).__name__}: {error})") from error
     status = response.status_code
     if status == 429 or status >= 500:
-        raise _Transient(str(status), _retry_after(response.headers.get("Retry-After")))
+        raise Transient(str(status), requested_wait(response.headers, status))
     if status in (401, 403):
-        raise SourceError(
+        raise AuthError(
             name,
             f"HTTP {status} for GET {response.request.url}: the credentials were refused or lack "
             f"permission ({_excerpt(response)}); check the key or token given to the extractor",
         )
+    if status in (404, 410):
+        raise NotFound(name, f"HTTP {status} for GET {response.request.url}: {_excerpt(response)}")
     if status >= 400:
         raise SourceError(
             name,
@@ -149,6 +186,36 @@ def _json_object(response: httpx.Response, name: str) -> dict[str, Any]:
             name, f"expected a JSON object from GET {response.request.url}, found a {type(body).__name__}"
         )
     return body
+
+
+def requested_wait(
+    headers: Mapping[str, str] | httpx.Headers, status: int, now: float | None = None
+) -> tuple[float, str] | None:
+    """(seconds, header) the server asked us to wait by: `Retry-After`, else a rate-limit reset time.
+
+    Some services send rate-limit headers with every answer; their reset time only says when to
+    come back for a 429 or when no requests remain, not after a server error.
+
+    Rate-limit reset headers come as Unix seconds (V2EX's X-Rate-Limit-Reset, Bluesky's
+    RateLimit-Reset); a small value is read as seconds from now, as the IETF draft has it.
+    """
+    headers = httpx.Headers(headers)  # case-insensitive, whatever the caller passes
+    retry_after = _retry_after(headers.get("Retry-After"))
+    if retry_after is not None:
+        return retry_after, "Retry-After"
+    remaining = headers.get("X-Rate-Limit-Remaining") or headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
+    if status != 429 and (remaining is None or remaining.strip() != "0"):
+        return None
+    for name in ("X-Rate-Limit-Reset", "RateLimit-Reset", "X-RateLimit-Reset"):
+        value = headers.get(name)
+        try:
+            reset = float(value) if value is not None else None
+        except ValueError:
+            reset = None
+        if reset is not None:
+            now = time.time() if now is None else now
+            return (max(0.0, reset - now) if reset > 1_000_000_000 else max(0.0, reset)), name
+    return None
 
 
 def _retry_after(value: str | None) -> float | None:

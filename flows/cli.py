@@ -174,6 +174,29 @@ def report(settings: cfg.Settings, launch: str, out: Path, bucket: str) -> None:
     click.echo(f"database: {Path(settings.db_path).resolve()}")
 
 
+@cli.command()
+@click.pass_obj
+def sources(settings: cfg.Settings) -> None:
+    """The configured sources: credentials present, base URL, cursor and last run per launch."""
+    from flows.render import print_sources
+    from warehouse import runs, snapshot
+    from warehouse.db import connect
+
+    # The snapshot, like every read; before the first publish, the database itself read-only.
+    published = snapshot.snapshot_path(settings.db_path)
+    if published.exists():
+        where = f"snapshot {published}"
+        with snapshot.open_snapshot(settings.db_path) as con:
+            statuses = runs.source_status(con)
+    elif Path(settings.db_path).exists():
+        where = f"database {settings.db_path} (no snapshot published yet)"
+        with connect(settings.db_path, read_only=True) as con:
+            statuses = runs.source_status(con)
+    else:
+        where, statuses = None, []
+    print_sources(settings, statuses, where)
+
+
 @cli.group()
 def models() -> None:
     """The claim and sentiment classifier."""

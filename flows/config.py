@@ -26,6 +26,12 @@ class SourceSpec:
     defaults: Mapping[str, str] = field(default_factory=dict)
     # Constructor keywords the source cannot run without (its credentials).
     required: tuple[str, ...] = ()
+    # Optional credentials that only work together (a user name and its password): all or none.
+    together: tuple[str, ...] = ()
+
+    def credential_keys(self) -> list[str]:
+        """Constructor keywords that are credentials: every variable but the base URL."""
+        return [key for key in self.env if key != "base_url"]
 
 
 # One entry per registered extractor; the README's source sections list the same variables.
@@ -33,6 +39,35 @@ SOURCES: dict[str, SourceSpec] = {
     "hackernews": SourceSpec(
         env={"base_url": "LAUNCHWATCH_HN_URL"},
         defaults={"base_url": "https://hn.algolia.com/api/v1"},
+    ),
+    # One source per Discourse site, so each keeps its own cursor, credentials and failures.
+    "discourse-huggingface": SourceSpec(
+        env={
+            "base_url": "LAUNCHWATCH_DISCOURSE_HUGGINGFACE_URL",
+            "api_key": "DISCOURSE_HUGGINGFACE_API_KEY",
+            "api_username": "DISCOURSE_HUGGINGFACE_API_USERNAME",
+        },
+        defaults={"base_url": "https://discuss.huggingface.co"},
+        together=("api_key", "api_username"),
+    ),
+    "discourse-openai": SourceSpec(
+        env={
+            "base_url": "LAUNCHWATCH_DISCOURSE_OPENAI_URL",
+            "api_key": "DISCOURSE_OPENAI_API_KEY",
+            "api_username": "DISCOURSE_OPENAI_API_USERNAME",
+        },
+        defaults={"base_url": "https://community.openai.com"},
+        together=("api_key", "api_username"),
+    ),
+    "v2ex": SourceSpec(
+        env={"base_url": "LAUNCHWATCH_V2EX_URL", "token": "V2EX_TOKEN"},
+        defaults={"base_url": "https://www.v2ex.com/api/v2"},
+        required=("token",),
+    ),
+    # Without a login the public AppView is searched; with one, the account's PDS (bsky.social).
+    "bluesky": SourceSpec(
+        env={"base_url": "LAUNCHWATCH_BLUESKY_URL", "handle": "BLUESKY_HANDLE", "app_password": "BLUESKY_APP_PASSWORD"},
+        together=("handle", "app_password"),
     ),
 }
 
@@ -63,7 +98,16 @@ class Settings:
         if spec is None:
             return []
         have = self.source_options.get(source, {})
-        return [spec.env[key] for key in spec.required if not have.get(key)]
+        needed = list(spec.required)
+        if any(have.get(key) for key in spec.together):
+            needed += [key for key in spec.together if key not in needed]
+        return [spec.env[key] for key in needed if not have.get(key)]
+
+    def credentials(self, source: str) -> list[tuple[str, bool]]:
+        """(environment variable, whether it is set) for each credential of `source`; never the values."""
+        spec = SOURCES.get(source)
+        have = self.source_options.get(source, {})
+        return [(spec.env[key], bool(have.get(key))) for key in spec.credential_keys()] if spec else []
 
 
 def settings(db: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from flows.config import SOURCES, Settings
 from flows.steps import RunReport
 from models.prediction import CLAIMS
 
@@ -105,3 +106,48 @@ def print_summary(summary: dict, launch: str) -> None:
     console.print(table)
     sentiments = ", ".join(f"{name} {summary.get(name, 0)}" for name in ("positive", "neutral", "negative"))
     console.print(f"sentiment: {sentiments}")
+
+
+def print_sources(settings: Settings, statuses: list, where: str | None) -> None:
+    """One row per source and launch: credentials (set or not, never values), base URL, cursor, last run."""
+    table = Table(title="sources")
+    for column in ("source", "credentials", "base URL", "launch", "cursor (UTC)", "last run"):
+        table.add_column(column, no_wrap=column != "credentials", max_width=48 if column == "credentials" else None)
+    for column in ("fetched", "new", "updated", "quarantined"):
+        table.add_column(column, justify="right")
+    by_source: dict[str, list] = {}
+    for status in statuses:
+        by_source.setdefault(status.source, []).append(status)
+    for name in sorted(set(SOURCES) | set(by_source)):
+        options = settings.source_options.get(name, {})
+        credentials = settings.credentials(name)
+        missing = settings.missing_credentials(name)
+        described = ", ".join(f"{var} {'set' if present else 'unset'}" for var, present in credentials) or "none needed"
+        if missing:
+            described += f" (missing: {', '.join(missing)})"
+        rows = by_source.get(name) or [None]
+        for index, status in enumerate(rows):
+            first = index == 0
+            counts = status.counts if status else None
+            table.add_row(
+                name if first else "",
+                described if first else "",
+                (options.get("base_url") or "the extractor's default") if first else "",
+                (status.launch_key or "") if status else "",
+                cell(pd.Timestamp(status.cursor_at)) if status and status.cursor_at else "",
+                f"{status.status} {cell(pd.Timestamp(status.started_at))}" if status and status.status else "never run",
+                *(str(value) for value in ((counts.fetched, counts.inserted, counts.updated, counts.quarantined) if counts else ("",) * 4)),
+            )
+    needed = Measurement.get(console, console.options.update(width=1000), table).maximum
+    Console(width=max(console.width, min(needed, 1000))).print(table)
+    for status in statuses:
+        if status.error:
+            console.print(f"{status.source} / {status.launch_key} last run {status.status}: {status.error}", soft_wrap=True)
+    if where is None:
+        console.print(
+            f"no warehouse at {settings.db_path} yet: no cursors or runs to show. "
+            "`launchwatch run` collects from the sources whose credentials are set.",
+            soft_wrap=True,
+        )
+    else:
+        console.print(f"read from the {where}", soft_wrap=True)

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Sequence
 import duckdb
 
 import extractors
-from extractors.http import SourceError
+from extractors.http import AuthError, SourceError
 from extractors.post import NormalizeError, Post, RawItem
 from extractors.replay import replay_sources, replay_transports
 from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
@@ -128,13 +128,18 @@ def collect(
             terms=terms,
             thread_ids=tuple(known_threads(con, launch_key, source, since - THREAD_WATCH)),
             label=launch_key,
+            options=launch.source_options.get(source, {}),
         )
         try:
             raws = list(extractor.fetch(query, since, until))
         except SourceError as exc:
-            runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=str(exc))
-            log.error("%s for %s failed: %s", source, launch_key, exc)
-            return CollectResult(source, launch_key, window, "failed", error=str(exc))
+            error = str(exc)
+            if isinstance(exc, AuthError):
+                names = [name for name, _ in config.credentials(source)]
+                error += f"; this source's credentials come from {', '.join(names) or 'no variable (it has none)'}"
+            runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=error)
+            log.error("%s for %s failed: %s", source, launch_key, error)
+            return CollectResult(source, launch_key, window, "failed", error=error)
         collected_at = utcnow()
         posts, kept, failed = normalize_all(extractor, raws, collected_at)
         counts = load_batch(con, catalogue, source, launch_key, run_id, posts, kept, failed, collected_at)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -81,6 +81,8 @@ class Launch:
     variants: tuple[Variant, ...]
     not_aliases: tuple[str, ...]  # longer spellings of other models that contain an alias ("gemini 2.5 flash")
     queries: dict[str, tuple[str, ...]]  # extractor name -> search terms for this launch
+    # extractor name -> its other per-launch lists (e.g. v2ex "nodes"), by setting name
+    source_options: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,7 @@ def _launch(entry: Any, index: int, where: str) -> Launch:
         variants=tuple(_variant(v, f"{label} variant #{i + 1}") for i, v in enumerate(variants)),
         not_aliases=_strings(entry, "not_aliases", label, required=False),
         queries=_queries(entry, label),
+        source_options=_source_options(entry, label),
     )
 
 
@@ -349,6 +352,19 @@ def _queries(entry: dict, label: str) -> dict[str, tuple[str, ...]]:
     return {
         name: _strings(table if isinstance(table, dict) else {}, "queries", f"{label} sources.{name}", True)
         for name, table in sources.items()
+    }
+
+
+def _source_options(entry: dict, label: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every list in sources.<name> besides `queries`: where the extractor looks (nodes, sites...)."""
+    return {
+        name: {
+            key: _strings(table, key, f"{label} sources.{name}", True)
+            for key in table
+            if key != "queries"
+        }
+        for name, table in entry.get("sources", {}).items()
+        if isinstance(table, dict)
     }
 
 

@@ -10,6 +10,10 @@ from typing import Any
 
 import duckdb
 
+from warehouse.sql import load_sql
+
+SOURCE_STATUS = load_sql("source_status.sql")
+
 
 @dataclass(frozen=True)
 class RunCounts:
@@ -113,3 +117,26 @@ def advance_cursor(
         "cursor_at = greatest(source_cursors.cursor_at, excluded.cursor_at), updated_at = excluded.updated_at",
         [source, launch_key, cursor_at, at],
     )
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str
+    launch_key: str | None
+    cursor_at: datetime | None  # newest post collected; the next run starts here (less an overlap)
+    status: str | None  # of the last run: ok, failed, running, interrupted; None if never run
+    started_at: datetime | None
+    counts: RunCounts | None
+    error: str | None
+
+
+def source_status(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
+    """Each source and launch's cursor and last run, ordered by source then launch."""
+    return [
+        SourceStatus(
+            source, launch_key, cursor_at, status, started_at,
+            RunCounts(fetched, inserted, updated, quarantined) if status is not None else None, error,
+        )
+        for source, launch_key, cursor_at, status, started_at, fetched, inserted, updated, quarantined, error
+        in con.execute(SOURCE_STATUS).fetchall()
+    ]
