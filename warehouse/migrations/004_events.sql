@@ -190,23 +190,26 @@ CREATE MACRO hourly_baseline(baseline_hours) AS TABLE
         ) m USING (launch_key, hour, metric)
     ),
     running_counts AS (
-        SELECT *,
-            sum(count) OVER (PARTITION BY launch_key, metric ORDER BY hour) AS running
+        SELECT *, sum(count) OVER (PARTITION BY launch_key, metric ORDER BY hour) AS running
         FROM filled
+    ),
+    -- The trailing sum is the difference of two running sums; windows are computed after a
+    -- WHERE, so the hours are filtered only in the outer query.
+    baselines AS (
+        SELECT launch_key, metric, hour, first_hour, count,
+            (lag(running, 1, 0) OVER w - lag(running, baseline_hours + 1, 0) OVER w) / baseline_hours AS baseline
+        FROM running_counts
+        WINDOW w AS (PARTITION BY launch_key, metric ORDER BY hour)
     )
-    SELECT launch_key, metric, hour, count,
-        (lag(running, 1, 0) OVER w - lag(running, baseline_hours + 1, 0) OVER w) / baseline_hours AS baseline
-    FROM running_counts
-    WHERE hour >= first_hour + to_hours(baseline_hours)
-    WINDOW w AS (PARTITION BY launch_key, metric ORDER BY hour);
+    SELECT launch_key, metric, hour, count, baseline
+    FROM baselines
+    WHERE hour >= first_hour + to_hours(baseline_hours);
 
 -- Hours whose count is at least `min_count` and at least `threshold` times the trailing mean.
--- (The window filter runs before the WHERE, so compare in an outer query.)
 CREATE MACRO spikes(baseline_hours, threshold, min_count) AS TABLE
-    WITH scored AS (SELECT * FROM hourly_baseline(baseline_hours))
     SELECT launch_key, metric, hour, count, baseline,
            CASE WHEN baseline > 0 THEN count / baseline ELSE 'infinity'::DOUBLE END AS ratio
-    FROM scored
+    FROM hourly_baseline(baseline_hours)
     WHERE count >= min_count AND count >= threshold * baseline;
 
 -- A spike: an hour where a launch's posts, or posts making one claim, rose far above the
