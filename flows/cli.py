@@ -263,8 +263,7 @@ def events_list(settings: cfg.Settings, launch: str, as_csv: bool) -> None:
 
     with snapshot.open_snapshot(settings.db_path) as con:
         frame = wt.events(con, launch)
-    columns = ["event_time", "time_precision", "kind", "variant_key", "label", "value", "url"]
-    print_frame(frame if as_csv else frame[columns], as_csv)
+    print_frame(frame[["event_time", "time_precision", "kind", "variant_key", "label", "value", "source", "url"]], as_csv)
 
 
 @events.command("impact")
