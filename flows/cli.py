@@ -12,6 +12,7 @@ from flows import config as cfg
 from flows.render import print_frame, print_run_report, print_summary
 from warehouse.catalogue import UnknownLaunch
 from warehouse.db import WarehouseError
+from warehouse.importers import SOURCES as EVENT_SOURCES
 
 EXPECTED_ERRORS = (WarehouseError, UnknownLaunch, LookupError, ValueError, FileNotFoundError)
 
@@ -217,7 +218,6 @@ def models_eval(data_path: Path, model_path: Path | None) -> None:
 
 # --- Benchmark events, launch comparison and spike alerts ---------------------------------------
 
-EVENT_SOURCES = ("aider", "lmarena", "arena-catalog", "livebench", "epoch", "timeline")
 UNMATCHED_SHOWN = 15
 
 

@@ -1,4 +1,6 @@
-"""Benchmark and leaderboard events: importing the sourced timeline into benchmark_events.
+"""Benchmark and leaderboard events: the Event record, its labels and storage, and the sourced
+timeline's importer (the other sources' importers are in warehouse/importers/ and build their
+events with `make_event` and store them with `store_events`).
 
 Model names map to launches and variants through the catalogue aliases. A row naming several
 models ("Llama 4 Maverick; Llama 4 Scout") becomes one event per model, so filtering by variant
