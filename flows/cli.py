@@ -325,7 +325,7 @@ def alerts(settings: cfg.Settings, launch: str | None, detect: bool, threshold: 
     if detect:
         from flows import steps
 
-        found = steps.detect_alerts(settings, wa.SpikeRule(threshold, baseline_hours, min_count))
+        found = steps.analyze(settings, wa.SpikeRule(threshold, baseline_hours, min_count))
         steps.publish(settings)
         click.echo(f"{found} spikes found (threshold {threshold:g}x the mean of {baseline_hours} h, at least {min_count} posts)")
     with snapshot.open_snapshot(settings.db_path) as con:

@@ -21,7 +21,7 @@ from extractors.post import NormalizeError, Post, RawItem
 from extractors.replay import replay_sources, replay_transports
 from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
 from warehouse import catalogue as cat
-from warehouse import alerts, classifications, events, runs, snapshot
+from warehouse import alerts, classifications, events, facts, runs, snapshot
 from warehouse.db import connect, transaction
 from warehouse.posts import known_threads, upsert_posts
 
@@ -214,9 +214,11 @@ def prepare(config: Settings) -> events.ImportResult:
         con.close()
 
 
-def detect_alerts(config: Settings, rule: alerts.SpikeRule = alerts.SpikeRule()) -> int:
-    """Recompute the spike alerts from all posts (run after classify, before publish)."""
+def analyze(config: Settings, rule: alerts.SpikeRule = alerts.SpikeRule()) -> int:
+    """Refresh the stored launch facts and recompute the spike alerts from all posts; returns the
+    spikes found. Runs after classify and before publish, so the snapshot is current."""
     with closing(connect(config.db_path)) as con:
+        facts.refresh(con)
         return alerts.detect(con, rule, utcnow())
 
 

@@ -46,6 +46,6 @@ def demo_warehouse(tmp_path_factory):
     steps.classify(config)
     bundled = Path(str(resources.files("warehouse") / "events_data"))
     imports = {source: steps.import_events(config, source, bundled / path) for source, path in BUNDLED.items()}
-    steps.detect_alerts(config)
+    steps.analyze(config)
     steps.publish(config)
     return config.db_path, imports

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from warehouse import alerts
+from warehouse import alerts, facts
 from warehouse.catalogue import link_posts, load_catalogue
 from warehouse.comparison import compare
 from warehouse.impact import impact
@@ -33,6 +33,11 @@ def add_posts(con, posts):
                 [post_id, sentiment, claims, json.dumps({c: 0.9 for c in claims}), seen],
             )
     con.execute("INSERT OR IGNORE INTO classifier_versions VALUES ('m', 'v1', ?)", [seen])
+
+
+def link(con):
+    link_posts(con, CATALOGUE)
+    facts.refresh(con)
 
 
 def add_event(con, when, label, precision="second"):
@@ -79,7 +84,7 @@ def test_impact_counts_rate_ratio_and_shares(con):
                   claims=["contamination"]) for i in range(8)]
     outside = [post(30, EVENT + timedelta(hours=30), sentiment="negative", claims=["contamination"])]
     add_posts(con, before + after + outside)
-    link_posts(con, CATALOGUE)
+    link(con)
     add_event(con, EVENT, "Meta denial")
     record_collection(con, EVENT - timedelta(days=2), EVENT + timedelta(days=2))
     frame = impact(con, "llama-4", 24)
@@ -105,7 +110,7 @@ def test_impact_counts_rate_ratio_and_shares(con):
 
 def test_impact_marks_windows_collection_did_not_cover(con):
     add_posts(con, [post(1, EVENT + timedelta(hours=1))])
-    link_posts(con, CATALOGUE)
+    link(con)
     add_event(con, EVENT, "Meta denial")
     record_collection(con, EVENT, EVENT + timedelta(days=2))
     assert not metric_row(impact(con, "llama-4", 24), "posts").covered
@@ -132,7 +137,7 @@ def test_compare_puts_launches_on_hours_since_release(con):
         post(3, RELEASE + timedelta(hours=13), sentiment="negative"),
         post(4, RELEASE - timedelta(hours=2), sentiment="positive"),
     ])
-    link_posts(con, CATALOGUE)
+    link(con)
     frame = compare(con, ["llama-4", "qwen3"], "negative_share", bucket_hours=6, from_hours=-6, until_hours=18)
     assert frame["t_hours"].tolist() == [-6, 0, 6, 12]
     assert frame["llama-4"].tolist()[1:] == [0.5, pytest.approx(float("nan"), nan_ok=True), 1.0]
@@ -150,7 +155,7 @@ def flat_hours(start, hours, per_hour, first_id=0):
 
 def test_flat_data_raises_no_alert(con):
     add_posts(con, flat_hours(RELEASE, 72, 3))
-    link_posts(con, CATALOGUE)
+    link(con)
     assert alerts.detect(con) == 0
 
 
@@ -160,7 +165,7 @@ def test_an_injected_spike_is_found_with_its_top_posts(con):
     injected = [post(10_000 + i, spike_hour + timedelta(minutes=i), sentiment="negative", claims=["contamination"],
                      score=i) for i in range(12)]
     add_posts(con, flat_hours(start, 72, 3) + injected)
-    link_posts(con, CATALOGUE)
+    link(con)
     found = alerts.detect(con, alerts.SpikeRule(threshold=3, baseline_hours=24, min_count=5, top_posts=2))
     frame = alerts.alerts(con, "llama-4")
     assert found == 2
@@ -190,7 +195,7 @@ def test_first_post_of_each_claim_per_platform_and_language(con):
         post(3, RELEASE + timedelta(hours=2), claims=["contamination"], platform="hackernews", lang="en"),
         post(4, RELEASE + timedelta(hours=0.5), claims=["praise"], platform="reddit", lang="en"),
     ])
-    link_posts(con, CATALOGUE)
+    link(con)
     firsts = con.execute(
         "SELECT scope, value, post_id, round(hours_since_release, 2) FROM claim_first_posts "
         "WHERE claim = 'contamination' ORDER BY scope, value"

@@ -7,6 +7,7 @@ only once a full trailing window of the launch's posts exists, so the first burs
 (no baseline yet) is not an alert. Detection replaces the `alerts` table: it is recomputed from
 all posts at the end of every run (after classification, before publishing) and by
 `launchwatch alerts --detect`, so a late-collected post or a new classifier version is reflected.
+It reads launch_post_facts, so refresh that first (warehouse/facts.py; flows.steps.analyze does).
 """
 
 from __future__ import annotations

@@ -7,11 +7,12 @@ SELECT
     $threshold, $baseline_hours, $min_count,
     (
         SELECT list(
-            struct_pack(post_id := f.post_id, url := f.url, platform := f.platform, title := f.title,
-                        text := left(f.text, 280), score := f.score)
+            struct_pack(post_id := f.post_id, url := p.url, platform := f.platform, title := p.title,
+                        text := left(p.text, 280), score := f.score)
             ORDER BY TRY_CAST(f.scores ->> s.metric AS DOUBLE) DESC NULLS LAST, f.score DESC NULLS LAST, f.post_id
         )[1:$top_posts]
-        FROM post_facts f
+        FROM launch_post_facts f
+        JOIN posts p USING (post_id)
         WHERE f.launch_key = s.launch_key
           AND utc_bucket('hour', f.created_at) = s.hour
           AND (s.metric = 'posts' OR list_contains(f.claims, s.metric))
