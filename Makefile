@@ -21,8 +21,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+EVENTS := warehouse/events_data
+
 demo: $(VENV)/.installed
 	$(BIN)/launchwatch --db $(DEMO_DB) run --replay extractors/demo_data --since 2025-04-03 --until 2025-04-14
+	$(BIN)/launchwatch --db $(DEMO_DB) events import timeline $(EVENTS)/llama4_april2025_event_timeline.csv
+	$(BIN)/launchwatch --db $(DEMO_DB) events import aider $(EVENTS)/aider
+	$(BIN)/launchwatch --db $(DEMO_DB) events import lmarena $(EVENTS)/lmarena/fboulnois_lmsys_text_leaderboard_history_2025-03_2025-05.csv
+	$(BIN)/launchwatch --db $(DEMO_DB) events import arena-catalog $(EVENTS)/arena_catalog/arena_catalog_full_text_ratings_history_2025-03_2025-05.csv
+	$(BIN)/launchwatch --db $(DEMO_DB) events import livebench $(EVENTS)/livebench/livebench_model_added_dates_2025-03_2025-05.csv
+	$(BIN)/launchwatch --db $(DEMO_DB) events import epoch $(EVENTS)/epoch_ai/benchmarks_runs.csv
 	$(BIN)/launchwatch --db $(DEMO_DB) report llama-4 --out $(DEMO_REPORT)
 
 test: $(VENV)/.installed-dev

@@ -12,6 +12,7 @@ from flows import config as cfg
 from flows.render import print_frame, print_run_report, print_summary
 from warehouse.catalogue import UnknownLaunch
 from warehouse.db import WarehouseError
+from warehouse.importers import SOURCES as EVENT_SOURCES
 
 EXPECTED_ERRORS = (WarehouseError, UnknownLaunch, LookupError, ValueError, FileNotFoundError)
 
@@ -236,6 +237,127 @@ def models_eval(data_path: Path, model_path: Path | None) -> None:
     from models.predict import load_model
 
     click.echo(format_report(evaluate(data_path, model=load_model(model_path))))
+
+
+# --- Benchmark events, launch comparison and spike alerts ---------------------------------------
+
+UNMATCHED_SHOWN = 15
+
+
+@cli.group()
+def events() -> None:
+    """Benchmark and leaderboard events: import them, list them, measure what changed around them."""
+
+
+@events.command("import")
+@click.argument("source", type=click.Choice(EVENT_SOURCES))
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--all-unmatched", is_flag=True, help="List every model name no launch claims, not the first few.")
+@click.pass_obj
+def events_import(settings: cfg.Settings, source: str, path: Path, all_unmatched: bool) -> None:
+    """Import SOURCE's file (for aider: the folder of YAML files) into the warehouse, then publish."""
+    from flows import steps
+
+    result = steps.import_events(settings, source, path)
+    steps.publish(settings)
+    click.echo(
+        f"{source}: {result.read} rows read, {result.inserted} events new, {result.updated} updated, "
+        f"{result.quarantined} rows quarantined"
+    )
+    if result.unmatched:
+        shown = result.unmatched if all_unmatched else result.unmatched[:UNMATCHED_SHOWN]
+        more = len(result.unmatched) - len(shown)
+        stored = "not stored" if result.skipped else "stored without a launch"
+        click.echo(
+            f"{len(result.unmatched)} model names match no catalogued launch ({result.skipped or 'their'} events {stored}): "
+            + "; ".join(shown)
+            + (f"; and {more} more (--all-unmatched lists them)" if more else "")
+        )
+
+
+@events.command("list")
+@click.argument("launch")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.pass_obj
+def events_list(settings: cfg.Settings, launch: str, as_csv: bool) -> None:
+    """The benchmark events of LAUNCH in time order, with their sources."""
+    from warehouse import snapshot
+    from warehouse import timeline as wt
+
+    with snapshot.open_snapshot(settings.db_path) as con:
+        frame = wt.events(con, launch)
+    print_frame(frame[["event_time", "time_precision", "kind", "variant_key", "label", "value", "source", "url"]], as_csv)
+
+
+@events.command("impact")
+@click.argument("launch")
+@click.option("--hours", type=click.IntRange(min=1), default=24, show_default=True, help="Window before and after each event.")
+@click.option("--metric", "metrics", multiple=True, help="posts, negative_share or a claim type (repeatable; default all).")
+@click.option("--any-precision", is_flag=True, help="Also events dated only to the day or month.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV (all columns) instead of a table.")
+@click.pass_obj
+def events_impact(settings: cfg.Settings, launch: str, hours: int, metrics: tuple[str, ...], any_precision: bool, as_csv: bool) -> None:
+    """Posts, negative share and claims before and after each event of LAUNCH, with 95% intervals."""
+    from flows.render import impact_table
+    from warehouse import impact as wi
+    from warehouse import snapshot
+
+    with snapshot.open_snapshot(settings.db_path) as con:
+        frame = wi.impact(con, launch, hours, metrics or wi.METRICS)
+    if not any_precision:
+        # A window of hours around an event known only to the day measures nothing real.
+        dropped = frame.loc[frame["time_precision"] != "second", "label"].nunique()
+        frame = frame[frame["time_precision"] == "second"]
+        if dropped:
+            click.echo(f"{dropped} events dated only to the day or month are left out (--any-precision shows them)", err=True)
+    print_frame(frame if as_csv else impact_table(frame), as_csv)
+
+
+@cli.command()
+@click.argument("launches", nargs=-1, required=True)
+@click.option("--metric", default="negative_share", show_default=True, help="posts, positive, neutral, negative, negative_share or a claim type.")
+@click.option("--bucket-hours", type=click.IntRange(min=1), default=6, show_default=True)
+@click.option("--from-hours", type=int, default=0, show_default=True, help="First T+h shown (negative: before release).")
+@click.option("--until-hours", type=int, default=168, show_default=True, help="T+h where the table stops.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.pass_obj
+def compare(settings: cfg.Settings, launches: tuple[str, ...], metric: str, bucket_hours: int, from_hours: int, until_hours: int, as_csv: bool) -> None:
+    """METRIC for several LAUNCHES on one clock: hours since each one's release (T+h)."""
+    from warehouse import snapshot
+    from warehouse.comparison import compare as compare_launches
+
+    with snapshot.open_snapshot(settings.db_path) as con:
+        frame = compare_launches(con, list(launches), metric, bucket_hours, from_hours, until_hours)
+    print_frame(frame, as_csv)
+
+
+@cli.command()
+@click.option("--launch", help="Only this launch.")
+@click.option("--detect", is_flag=True, help="Recompute the alerts now (the daily run does it after classifying), then publish.")
+@click.option("--threshold", type=float, default=3.0, show_default=True, help="With --detect: a spike is this many times the trailing mean...")
+@click.option("--baseline-hours", type=click.IntRange(min=1), default=24, show_default=True, help="...of this many hours before...")
+@click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True, help="...and at least this many posts in the hour.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.pass_obj
+def alerts(settings: cfg.Settings, launch: str | None, detect: bool, threshold: float, baseline_hours: int, min_count: int, as_csv: bool) -> None:
+    """Hours when posts, or posts making one claim, spiked above their trailing baseline."""
+    from flows.render import alerts_table
+    from warehouse import alerts as wa
+    from warehouse import snapshot
+
+    if detect:
+        from flows import steps
+
+        found = steps.analyze(settings, wa.SpikeRule(threshold, baseline_hours, min_count))
+        steps.publish(settings)
+        click.echo(f"{found} spikes found (threshold {threshold:g}x the mean of {baseline_hours} h, at least {min_count} posts)")
+    with snapshot.open_snapshot(settings.db_path) as con:
+        if launch:
+            from warehouse.timeline import require_launch
+
+            require_launch(con, launch)
+        frame = wa.alerts(con, launch)
+    print_frame(frame if as_csv else alerts_table(frame), as_csv)
 
 
 def main() -> None:

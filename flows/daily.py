@@ -21,6 +21,7 @@ collect_task = task(steps.collect, name="collect", cache_policy=NO_CACHE)
 prepare_task = task(steps.prepare, name="prepare", cache_policy=NO_CACHE)
 classify_task = task(steps.classify, name="classify", cache_policy=NO_CACHE)
 publish_task = task(steps.publish, name="publish", cache_policy=NO_CACHE)
+analyze_task = task(steps.analyze, name="analyze", cache_policy=NO_CACHE)
 
 
 @flow(name="daily")
@@ -43,6 +44,7 @@ def daily(
         for launch_key in launches or cat.load_catalogue().keys()
     ]
     classified = classify_task(config)
+    analyze_task(config)
     snapshot = publish_task(config)
     return steps.RunReport(results, events, classified, snapshot)
 

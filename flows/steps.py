@@ -21,7 +21,7 @@ from extractors.post import NormalizeError, Post, RawItem
 from extractors.replay import replay_sources, replay_transports
 from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
 from warehouse import catalogue as cat
-from warehouse import classifications, events, runs, snapshot
+from warehouse import alerts, classifications, events, facts, runs, snapshot
 from warehouse.db import connect, transaction
 from warehouse.posts import known_threads, upsert_posts
 
@@ -217,6 +217,24 @@ def prepare(config: Settings) -> events.ImportResult:
         return events.import_timeline(con, catalogue)
     finally:
         con.close()
+
+
+def analyze(config: Settings, rule: alerts.SpikeRule = alerts.SpikeRule()) -> int:
+    """Refresh the stored launch facts and recompute the spike alerts from all posts; returns the
+    spikes found. Runs after classify and before publish, so the snapshot is current."""
+    with closing(connect(config.db_path)) as con:
+        facts.refresh(con)
+        return alerts.detect(con, rule, utcnow())
+
+
+def import_events(config: Settings, source: str, path: Path) -> events.ImportResult:
+    """Import one benchmark source's file into the warehouse (idempotent)."""
+    from warehouse.importers import import_source
+
+    catalogue = cat.load_catalogue()
+    with closing(connect(config.db_path)) as con:
+        cat.sync_catalogue(con, catalogue)
+        return import_source(con, catalogue, source, path, now=utcnow())
 
 
 def publish(config: Settings) -> Path:

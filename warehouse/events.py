@@ -1,4 +1,6 @@
-"""Benchmark and leaderboard events: importing the sourced timeline into benchmark_events.
+"""Benchmark and leaderboard events: the Event record, its labels and storage, and the sourced
+timeline's importer (the other sources' importers are in warehouse/importers/ and build their
+events with `make_event` and store them with `store_events`).
 
 Model names map to launches and variants through the catalogue aliases. A row naming several
 models ("Llama 4 Maverick; Llama 4 Scout") becomes one event per model, so filtering by variant
@@ -16,7 +18,7 @@ import json
 import logging
 import re
 from dataclasses import astuple, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 TIMELINE_COLUMNS = ("event_time", "model", "kind", "source", "value", "url", "note")
 KINDS = ("release", "leaderboard_entry", "benchmark_result", "official_statement", "controversy")
 DEFAULT_TIMELINE = "llama4_april2025_event_timeline.csv"
+# How long before its release a model can show up on a board (anonymous arena testing).
+PRE_RELEASE = timedelta(days=30)
 QUARANTINE_SOURCE = "timeline"
 
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
@@ -86,6 +90,9 @@ class ImportResult:
     updated: int  # events already there whose fields changed
     unmatched: list[str] = field(default_factory=list)  # model names no launch claims, sorted
     quarantined: int = 0  # rows that could not become events (recorded in quarantine)
+    # Events of models no catalogued launch claims that a bulk importer did not store (their
+    # names are in `unmatched`); the sourced timeline stores them with launch_key NULL instead.
+    skipped: int = 0
 
 
 def parse_event_time(text: str) -> tuple[datetime, str]:
@@ -140,8 +147,12 @@ def event_label(
     model_name: str,
     launch_key: str | None,
     variant_key: str | None,
+    figure: str | None = None,
 ) -> str:
-    """A short, specific chart label derived from the event's fields."""
+    """A short, specific chart label derived from the event's fields.
+
+    `figure` is what a result or listing shows ("#2", "15.6%"); by default it is read from `value`.
+    """
     launch = catalogue.get(launch_key) if launch_key else None
     short = variant_short_name(launch_key, variant_key) if launch_key and variant_key else None
     if kind == "release":
@@ -155,7 +166,7 @@ def event_label(
         return f"{speaker} {tag.group(1).lower() if tag else 'statement'}"
     if kind == "controversy":
         return f"Controversy: {speaker}"
-    figure = _figure(value) if value else None
+    figure = figure or (_figure(value) if value else None)
     if figure is None:
         lowered = source.lower()
         figure = "blog" if "blog" in lowered else "post" if " on x" in lowered else "result"
@@ -191,6 +202,49 @@ def event_id(origin_file: str, model_name: str, kind: str, event_time: str, valu
     """Stable id: the same row of the same file always hashes the same."""
     key = "\x1f".join((origin_file, model_name, kind, event_time.strip(), value or ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def make_event(
+    catalogue: Catalogue,
+    *,
+    origin_file: str,
+    model_name: str,
+    kind: str,
+    event_time: datetime,
+    time_precision: str,
+    source: str,
+    value: str | None,
+    url: str,
+    note: str | None = None,
+    figure: str | None = None,
+    key: str = "",
+) -> Event:
+    """An event of an importer's file: the model resolved to its launch and variant, a stable id,
+    and its chart label (`figure` as in event_label). `key` tells apart two events of one file
+    that share model, kind, time and value (two runs of one model in one commit)."""
+    launch_key, variant_key = resolve_model(catalogue, model_name)
+    if launch_key and event_time < catalogue.get(launch_key).released_at - PRE_RELEASE:
+        # A result long before a launch is about an older model of the same name ("QwQ" on
+        # Aider in December 2024 was QwQ-32B-Preview), so it is not this launch's event.
+        launch_key = variant_key = None
+    return Event(
+        event_id=event_id(origin_file, model_name, kind, event_time.isoformat(), f"{value or ''}\x1f{key}"),
+        launch_key=launch_key,
+        variant_key=variant_key,
+        event_time=event_time,
+        time_precision=time_precision,
+        kind=kind,
+        model_name=model_name,
+        source=source,
+        value=value,
+        url=url,
+        note=note,
+        origin_file=origin_file,
+        label=event_label(
+            catalogue, kind=kind, source=source, value=value, note=note,
+            model_name=model_name, launch_key=launch_key, variant_key=variant_key, figure=figure,
+        ),
+    )
 
 
 def events_from_row(row: dict[str, str], catalogue: Catalogue, origin_file: str) -> list[Event]:
@@ -297,9 +351,40 @@ def import_timeline(
         )
     with transaction(con):
         inserted, updated = _upsert(con, list(events.values()), imported_at)
-        _quarantine(con, rejected, imported_at)
+        _quarantine(con, rejected, imported_at, QUARANTINE_SOURCE)
     return ImportResult(
         read=len(rows), inserted=inserted, updated=updated, unmatched=unmatched, quarantined=len(rejected)
+    )
+
+
+def store_events(
+    con: duckdb.DuckDBPyConnection,
+    events: Iterable[Event],
+    *,
+    read: int,
+    rejected: list[tuple[str, str]],
+    quarantine_source: str,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Upsert the events of catalogued launches in one transaction; report the others by name.
+
+    A bulk file (a whole leaderboard's history) names hundreds of models we do not follow: their
+    events are counted and named in the result, not stored. Rejected rows go to quarantine.
+    """
+    imported_at = now or datetime.now(timezone.utc)
+    unique: dict[str, Event] = {}
+    for event in events:
+        unique.setdefault(event.event_id, event)
+    kept = [event for event in unique.values() if event.launch_key is not None]
+    unmatched = sorted({event.model_name for event in unique.values() if event.launch_key is None})
+    if unmatched:
+        log.info("%d model names match no catalogued launch: %s", len(unmatched), "; ".join(unmatched))
+    with transaction(con):
+        inserted, updated = _upsert(con, kept, imported_at) if kept else (0, 0)
+        _quarantine(con, rejected, imported_at, quarantine_source)
+    return ImportResult(
+        read=read, inserted=inserted, updated=updated, unmatched=unmatched,
+        quarantined=len(rejected), skipped=len(unique) - len(kept),
     )
 
 
@@ -340,5 +425,7 @@ def _schema() -> pa.Schema:
     )
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, rejected: Iterable[tuple[str, str]], at: datetime) -> None:
-    runs.quarantine(con, None, QUARANTINE_SOURCE, list(rejected), at)
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, rejected: Iterable[tuple[str, str]], at: datetime, source: str
+) -> None:
+    runs.quarantine(con, None, source, list(rejected), at)

@@ -37,7 +37,7 @@ def timeline(
     """Counts per UTC bucket from the first to the last post, empty buckets included."""
     if bucket not in BUCKETS:
         raise ValueError(f"bucket must be one of {', '.join(map(repr, BUCKETS))}; got {bucket!r}")
-    _require_launch(con, launch_key)
+    require_launch(con, launch_key)
     shape = BUCKETS[bucket]
     measures = ", ".join(TIMELINE_COLUMNS[:-1])
     if platform is None:
@@ -83,7 +83,7 @@ def _dtype(name: str) -> str:
 
 def events(con: duckdb.DuckDBPyConnection, launch_key: str) -> pd.DataFrame:
     """The launch's benchmark events in time order."""
-    _require_launch(con, launch_key)
+    require_launch(con, launch_key)
     return con.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)} FROM benchmark_events WHERE launch_key = ? "
         "ORDER BY event_time, event_id",
@@ -95,14 +95,14 @@ def top_posts(con: duckdb.DuckDBPyConnection, launch_key: str, per_claim: int = 
     """Up to `per_claim` posts per claim, highest claim score first, then highest post score."""
     if isinstance(per_claim, bool) or not isinstance(per_claim, int) or per_claim < 1:
         raise ValueError(f"per_claim must be a positive integer; got {per_claim!r}")
-    _require_launch(con, launch_key)
+    require_launch(con, launch_key)
     frame = con.execute("SELECT * FROM top_claim_posts(?, ?)", [launch_key, per_claim]).fetchdf()
     return frame[list(TOP_POST_COLUMNS)]
 
 
 def launch_info(con: duckdb.DuckDBPyConnection, launch_key: str) -> dict:
     """key, name, organization and released_at of a catalogued launch."""
-    _require_launch(con, launch_key)
+    require_launch(con, launch_key)
     cursor = con.execute(
         "SELECT launch_key AS key, name, organization, released_at FROM launches WHERE launch_key = ?",
         [launch_key],
@@ -112,7 +112,7 @@ def launch_info(con: duckdb.DuckDBPyConnection, launch_key: str) -> dict:
 
 def launch_summary(con: duckdb.DuckDBPyConnection, launch_key: str) -> dict:
     """Totals for a launch: posts, first/last post, claim and sentiment counts, model_version, data_time."""
-    _require_launch(con, launch_key)
+    require_launch(con, launch_key)
     return _row_dict(con.execute("SELECT * FROM launch_totals(?)", [launch_key]))
 
 
@@ -121,7 +121,7 @@ def _row_dict(cursor: duckdb.DuckDBPyConnection) -> dict:
     return dict(zip(names, cursor.fetchone()))
 
 
-def _require_launch(con: duckdb.DuckDBPyConnection, launch_key: str) -> None:
+def require_launch(con: duckdb.DuckDBPyConnection, launch_key: str) -> None:
     known = [row[0] for row in con.execute("SELECT launch_key FROM launches ORDER BY launch_key").fetchall()]
     if launch_key not in known:
         raise UnknownLaunch(launch_key, known)
