@@ -10,9 +10,11 @@ from typing import Any
 from extractors.hackernews import HackerNewsExtractor
 from extractors.post import POST_COLUMNS, NormalizeError, Post, RawItem
 from extractors.query import SearchQuery
+from extractors.reddit import RedditExtractor
 
 REGISTRY: dict[str, type] = {
     HackerNewsExtractor.name: HackerNewsExtractor,
+    RedditExtractor.name: RedditExtractor,
 }
 
 
@@ -33,6 +35,7 @@ __all__ = [
     "NormalizeError",
     "Post",
     "RawItem",
+    "RedditExtractor",
     "SearchQuery",
     "get_extractor",
 ]

@@ -34,6 +34,10 @@ class SourceError(RuntimeError):
         self.message = message
 
 
+class CredentialsRefused(SourceError):
+    """The service refused the credentials; flows/ adds which environment variables hold them."""
+
+
 class _Transient(Exception):
     """A failure worth retrying; carries the server's requested wait, if any."""
 

@@ -10,9 +10,10 @@ class SearchQuery:
     terms: tuple[str, ...]  # full-text search terms, from the catalogue's sources.<name>.queries
     thread_ids: tuple[str, ...] = ()  # native ids of threads known to be about the launch; new replies are fetched too
     label: str = ""  # what the query is for (usually the launch key), for logs and provenance
+    scopes: tuple[str, ...] = ()  # where to search inside the source (subreddits); empty: the extractor's default
 
     def __post_init__(self) -> None:
-        for field_name in ("terms", "thread_ids"):
+        for field_name in ("terms", "thread_ids", "scopes"):
             value = getattr(self, field_name)
             if isinstance(value, str) or not all(isinstance(item, str) for item in value):
                 raise TypeError(

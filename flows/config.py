@@ -26,6 +26,13 @@ class SourceSpec:
     defaults: Mapping[str, str] = field(default_factory=dict)
     # Constructor keywords the source cannot run without (its credentials).
     required: tuple[str, ...] = ()
+    # A constructor keyword that, when set, supplies the credentials instead (a praw.ini site).
+    credentials_from: str | None = None
+
+    def credential_variables(self) -> list[str]:
+        """The environment variables that hold this source's credentials (names only)."""
+        keys = [*self.required, *([self.credentials_from] if self.credentials_from else [])]
+        return [self.env[key] for key in keys]
 
 
 # One entry per registered extractor; the README's source sections list the same variables.
@@ -33,6 +40,22 @@ SOURCES: dict[str, SourceSpec] = {
     "hackernews": SourceSpec(
         env={"base_url": "LAUNCHWATCH_HN_URL"},
         defaults={"base_url": "https://hn.algolia.com/api/v1"},
+    ),
+    "reddit": SourceSpec(
+        env={
+            "client_id": "REDDIT_CLIENT_ID",
+            "client_secret": "REDDIT_CLIENT_SECRET",
+            "user_agent": "REDDIT_USER_AGENT",
+            "site": "REDDIT_SITE",
+            "oauth_url": "LAUNCHWATCH_REDDIT_OAUTH_URL",
+            "reddit_url": "LAUNCHWATCH_REDDIT_URL",
+        },
+        required=("client_id", "client_secret", "user_agent"),
+        credentials_from="site",
+    ),
+    "x": SourceSpec(
+        env={"bearer_token": "X_BEARER_TOKEN", "host": "LAUNCHWATCH_X_URL", "full_archive": "X_FULL_ARCHIVE"},
+        required=("bearer_token",),
     ),
 }
 
@@ -63,6 +86,8 @@ class Settings:
         if spec is None:
             return []
         have = self.source_options.get(source, {})
+        if spec.credentials_from and have.get(spec.credentials_from):
+            return []
         return [spec.env[key] for key in spec.required if not have.get(key)]
 
 

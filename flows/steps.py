@@ -16,10 +16,10 @@ from typing import Iterable, Iterator, Sequence
 import duckdb
 
 import extractors
-from extractors.http import SourceError
+from extractors.http import CredentialsRefused, SourceError
 from extractors.post import NormalizeError, Post, RawItem
 from extractors.replay import replay_sources, replay_transports
-from flows.config import DEFAULT_LOOKBACK_HOURS, Settings
+from flows.config import DEFAULT_LOOKBACK_HOURS, SOURCES, Settings
 from warehouse import catalogue as cat
 from warehouse import classifications, events, runs, snapshot
 from warehouse.db import connect, transaction
@@ -128,10 +128,14 @@ def collect(
             terms=terms,
             thread_ids=tuple(known_threads(con, launch_key, source, since - THREAD_WATCH)),
             label=launch_key,
+            scopes=launch.scopes.get(source, ()),
         )
         try:
             raws = list(extractor.fetch(query, since, until))
         except SourceError as exc:
+            if isinstance(exc, CredentialsRefused) and source in SOURCES:
+                variables = ", ".join(SOURCES[source].credential_variables())
+                exc = SourceError(source, f"{exc.message}; check {variables} (see the README's section on {source})")
             runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=str(exc))
             log.error("%s for %s failed: %s", source, launch_key, exc)
             return CollectResult(source, launch_key, window, "failed", error=str(exc))

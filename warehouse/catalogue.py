@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,7 @@ import pyarrow as pa
 from warehouse.db import transaction
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+SUBREDDIT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = "0-9a-z\u00c0-\u024f"
 # The patterns start with a literal so the regex engine can skip ahead to candidates.
@@ -81,6 +82,8 @@ class Launch:
     variants: tuple[Variant, ...]
     not_aliases: tuple[str, ...]  # longer spellings of other models that contain an alias ("gemini 2.5 flash")
     queries: dict[str, tuple[str, ...]]  # extractor name -> search terms for this launch
+    # extractor name -> where to search inside it (sources.reddit.subreddits); absent: the extractor's default
+    scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,7 @@ def _launch(entry: Any, index: int, where: str) -> Launch:
         variants=tuple(_variant(v, f"{label} variant #{i + 1}") for i, v in enumerate(variants)),
         not_aliases=_strings(entry, "not_aliases", label, required=False),
         queries=_queries(entry, label),
+        scopes=_scopes(entry, label),
     )
 
 
@@ -350,6 +354,21 @@ def _queries(entry: dict, label: str) -> dict[str, tuple[str, ...]]:
         name: _strings(table if isinstance(table, dict) else {}, "queries", f"{label} sources.{name}", True)
         for name, table in sources.items()
     }
+
+
+def _scopes(entry: dict, label: str) -> dict[str, tuple[str, ...]]:
+    scopes = {}
+    for name, table in entry.get("sources", {}).items():
+        if isinstance(table, dict) and "subreddits" in table:
+            subreddits = _strings(table, "subreddits", f"{label} sources.{name}", True)
+            bad = [s for s in subreddits if not SUBREDDIT_PATTERN.match(s)]
+            if bad:
+                raise CatalogueError(
+                    f"{label} sources.{name}: subreddits are names without the r/ prefix "
+                    f"(letters, digits, underscores, like \"LocalLLaMA\"), found {bad}"
+                )
+            scopes[name] = subreddits
+    return scopes
 
 
 def _require_unique(keys: list[str], what: str, where: str) -> None:
