@@ -11,10 +11,12 @@ from extractors.hackernews import HackerNewsExtractor
 from extractors.post import POST_COLUMNS, NormalizeError, Post, RawItem
 from extractors.query import SearchQuery
 from extractors.reddit import RedditExtractor
+from extractors.x import XExtractor
 
 REGISTRY: dict[str, type] = {
     HackerNewsExtractor.name: HackerNewsExtractor,
     RedditExtractor.name: RedditExtractor,
+    XExtractor.name: XExtractor,
 }
 
 
@@ -37,5 +39,6 @@ __all__ = [
     "RawItem",
     "RedditExtractor",
     "SearchQuery",
+    "XExtractor",
     "get_extractor",
 ]

@@ -54,7 +54,7 @@ SOURCES: dict[str, SourceSpec] = {
         credentials_from="site",
     ),
     "x": SourceSpec(
-        env={"bearer_token": "X_BEARER_TOKEN", "host": "LAUNCHWATCH_X_URL", "full_archive": "X_FULL_ARCHIVE"},
+        env={"bearer_token": "X_BEARER_TOKEN", "host": "LAUNCHWATCH_X_URL"},
         required=("bearer_token",),
     ),
 }
