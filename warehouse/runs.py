@@ -113,3 +113,8 @@ def advance_cursor(
         "cursor_at = greatest(source_cursors.cursor_at, excluded.cursor_at), updated_at = excluded.updated_at",
         [source, launch_key, cursor_at, at],
     )
+
+
+def set_window(con: duckdb.DuckDBPyConnection, run_id: int, window: tuple[datetime, datetime]) -> None:
+    """Record the time span a run covered once it is known (an import learns it from the file)."""
+    con.execute("UPDATE ingest_runs SET window_start = ?, window_end = ? WHERE run_id = ?", [window[0], window[1], run_id])
