@@ -1,9 +1,10 @@
 """`launchwatch import`: load an archive dump into the warehouse, keeping the posts about launches.
 
-The file is streamed: raw lines pass a cheap prefilter (extractors/dumps/prefilter.py) before
-they are parsed, parsed records are normalized by the same code as the live sources (Reddit's
-for Pushshift, X's for twarc2), and a post is kept when it names a catalogued launch or answers
-in a thread about one (known in the warehouse, or kept earlier in this file). Kept posts are
+The file is streamed and every line parsed (orjson). A record is kept when its text names a
+catalogued launch (a cheap prefilter, extractors/dumps/prefilter.py, spares the full matcher
+most records) or when it answers in a thread about one (known in the warehouse, or kept earlier
+in this file); kept records are normalized by the same code as the live sources (Reddit's for
+Pushshift, X's for twarc2), so normalization, and its language detection, is spent only on them. Kept posts are
 loaded in batches, each batch one transaction (posts, raw payloads, launch links, quarantine),
 so a crash leaves whole batches only and a rerun completes the rest: posts are upserted by id.
 The import is recorded in ingest_runs like a collection run.
@@ -24,7 +25,7 @@ from typing import Any
 import orjson
 
 from extractors import reddit, x
-from extractors.dumps import FORMATS, CsvMapping, LinePrefilter, anchors, detect_format, lines, open_dump
+from extractors.dumps import FORMATS, CsvMapping, TextPrefilter, detect_format, lines, open_dump
 from extractors.post import NormalizeError, Post, RawItem
 from flows import steps
 from flows.config import Settings
@@ -38,7 +39,6 @@ log = logging.getLogger("launchwatch")
 BATCH_SIZE = 5000  # posts per transaction: large enough for DataFrame inserts, small enough to redo
 PROGRESS_EVERY = 20000  # lines between progress updates
 PLATFORM = {"pushshift": "reddit", "twarc2": "x"}
-THREAD_FIELD = {"pushshift": b'"link_id"'}  # where a raw line names its thread, for the prefilter
 
 
 @dataclass
@@ -46,7 +46,7 @@ class ImportReport:
     path: Path
     format: str
     run_id: int
-    read: int = 0  # records read: lines or CSV rows; a parsed twarc2 page counts each of its tweets
+    read: int = 0  # records read: lines or CSV rows; a twarc2 page counts each of its tweets
     loaded: int = 0  # new posts written
     duplicate: int = 0  # posts already in the warehouse, or repeated in the file (engagement refreshed)
     unmatched: int = 0  # records about no catalogued launch, skipped
@@ -73,17 +73,17 @@ def import_dump(
     catalogue = cat.load_catalogue()
     platform = csv_mapping.platform if fmt == "csv" else PLATFORM[fmt]
     normalize = csv_mapping.normalize if fmt == "csv" else (reddit.normalize if fmt == "pushshift" else x.normalize)
+    texts, thread_of = _locators(fmt, csv_mapping)
     started = steps.utcnow()
     with closing(connect(config.db_path)) as con:
         run_id = runs.start_run(con, fmt, None, (started, started), started)
         report = ImportReport(path, fmt, run_id)
         loader = _BatchLoader(con, catalogue, fmt, run_id, report, batch_size, started)
-        for post_id, native_id in linked_roots(con, platform):
-            loader.add_thread(post_id, native_id)
+        loader.threads.update(post_id for post_id, _ in linked_roots(con, platform))
         try:
             records = _csv_records(path, csv_mapping, report) if fmt == "csv" else _json_records(path, fmt, loader, progress, progress_every)
             for record in records:
-                loader.take(record, normalize)
+                loader.take(record, normalize, texts, thread_of)
             loader.flush()
         except BaseException as exc:
             runs.finish_run(con, run_id, loader.counts(), steps.utcnow(), error=f"import stopped: {exc!r}")
@@ -100,7 +100,7 @@ class _BatchLoader:
     def __init__(self, con, catalogue: cat.Catalogue, fmt: str, run_id: int, report: ImportReport, batch_size: int, at: datetime):
         self.con, self.catalogue, self.fmt, self.run_id = con, catalogue, fmt, run_id
         self.report, self.batch_size, self.at = report, batch_size, at
-        self.prefilter = LinePrefilter(anchors(_direct_aliases(catalogue)), THREAD_FIELD.get(fmt))
+        self.prefilter = TextPrefilter(_direct_aliases(catalogue))
         self.threads: set[str] = set()  # post ids of thread roots about a launch
         self.posts: list[Post] = []
         self.raws: list[RawItem] = []
@@ -108,27 +108,28 @@ class _BatchLoader:
         self.span: tuple[datetime, datetime] | None = None
         self.query = f"import:{report.path.name}"
 
-    def add_thread(self, post_id: str, native_id: str) -> None:
-        self.threads.add(post_id)
-        self.prefilter.threads.add(native_id.encode("utf-8"))
-
     def reject(self, payload: Any, reason: str) -> None:
         self.failed.append((payload, f"{self.fmt}: {reason}"))
         if len(self.failed) >= self.batch_size:
             self.flush()
 
-    def take(self, payload: Any, normalize: Callable[[RawItem, datetime], Post]) -> None:
+    def take(self, payload: Any, normalize: Callable[[RawItem, datetime], Post], texts, thread_of) -> None:
+        if not isinstance(payload, dict):
+            self.reject(payload, f"expected a JSON object per record, found {type(payload).__name__}")
+            return
+        found = texts(payload)
+        in_thread = thread_of(payload) in self.threads
+        if not in_thread and not (self.prefilter.could_match(*found) and self.catalogue.match(*found)):
+            self.report.unmatched += 1
+            return
         raw = RawItem(source=self.fmt, payload=payload, query=self.query, fetched_at=self.at)
         try:
             post = normalize(raw, self.at)
         except NormalizeError as exc:
             self.reject(payload, str(exc))
             return
-        if post.thread_id not in self.threads and not self.catalogue.match(post.title, post.text):
-            self.report.unmatched += 1
-            return
         if post.thread_id is None:
-            self.add_thread(post.post_id, post.native_id)
+            self.threads.add(post.post_id)
         self.posts.append(post)
         self.raws.append(raw)
         low, high = self.span or (post.created_at, post.created_at)
@@ -158,6 +159,37 @@ def _direct_aliases(catalogue: cat.Catalogue) -> list[str]:
     return [normalized for _, normalized, _, _, context_only in catalogue.alias_rows() if not context_only]
 
 
+def _locators(fmt: str, mapping: CsvMapping | None):
+    """Where a record of this format keeps its title and text, and its thread's post id.
+
+    They are read before normalization so that only records about launches are normalized;
+    the fields are the ones the format's normalizer reads.
+    """
+    if fmt == "pushshift":
+        def texts(record: dict) -> tuple[Any, Any]:
+            return record.get("title"), record.get("selftext") if "title" in record else record.get("body")
+
+        def thread_of(record: dict) -> str | None:
+            link = record.get("link_id")
+            return f"reddit:{link}" if isinstance(link, str) else None
+    elif fmt == "twarc2":
+        def texts(record: dict) -> tuple[Any, Any]:
+            note = record.get("note_tweet")
+            return None, note.get("text") if isinstance(note, dict) else record.get("text")
+
+        def thread_of(record: dict) -> str | None:
+            conversation = record.get("conversation_id")
+            return f"x:{conversation}" if conversation is not None and conversation != record.get("id") else None
+    else:
+        def texts(record: dict) -> tuple[Any, Any]:
+            return record.get(mapping.columns["title"]), record.get(mapping.columns["text"])
+
+        def thread_of(record: dict) -> str | None:
+            thread = (record.get(mapping.columns["thread_id"]) or "").strip()
+            return f"{mapping.platform}:{thread}" if thread else None
+    return texts, thread_of
+
+
 def _json_records(
     path: Path, fmt: str, loader: _BatchLoader, progress: Callable[[int, int], None] | None, every: int
 ) -> Iterator[Any]:
@@ -167,17 +199,13 @@ def _json_records(
         for number, line in enumerate(lines(stream), start=1):
             if progress and number % every == 0:
                 progress(raw_file.tell(), total)
-            if not loader.prefilter.keeps(line):
-                report.read += 1
-                report.unmatched += 1
-                continue
             try:
                 record = orjson.loads(line)
             except orjson.JSONDecodeError as exc:
                 report.read += 1
                 loader.reject(line.decode("utf-8", errors="replace").rstrip("\n"), f"{path.name} line {number}: not JSON ({exc})")
                 continue
-            if fmt == "twarc2" and isinstance(record, dict) and isinstance(record.get("data"), list):
+            if fmt == "twarc2" and isinstance(record, dict) and "data" in record:
                 try:
                     tweets = list(x.flatten_page(record))
                 except NormalizeError as exc:
