@@ -49,16 +49,28 @@ SUBREDDITS = ["LocalLLaMA", "singularity", "MachineLearning", "OpenAI", "ChatGPT
 START = 1743465600  # 2025-04-01
 
 
-def comment(rng: random.Random, index: int) -> dict:
-    length = min(int(rng.lognormvariate(math.log(110), 1.0)), 5000)
-    words = []
-    while sum(len(w) + 1 for w in words) < length:
-        words.append(rng.choice(WORDS))
+def body_pool(rng: random.Random, size: int = 50_000) -> list[str]:
+    """Comment bodies of log-normal length (median ~110 characters, capped at 5,000)."""
+    pool = []
+    for _ in range(size):
+        length = min(int(rng.lognormvariate(math.log(110), 1.0)), 5000)
+        words: list[str] = []
+        total = 0
+        while total < length:
+            word = rng.choice(WORDS)
+            words.append(word)
+            total += len(word) + 1
+        pool.append(" ".join(words))
+    return pool
+
+
+def comment(rng: random.Random, index: int, bodies: list[str]) -> dict:
+    body = rng.choice(bodies)
     roll = rng.random()
-    if roll < MENTION_SHARE:
-        words.insert(rng.randrange(len(words) + 1), rng.choice(LAUNCH_MENTIONS))
-    elif roll < MENTION_SHARE + NEAR_MISS_SHARE:
-        words.insert(rng.randrange(len(words) + 1), rng.choice(NEAR_MISSES))
+    if roll < MENTION_SHARE + NEAR_MISS_SHARE:
+        name = rng.choice(LAUNCH_MENTIONS if roll < MENTION_SHARE else NEAR_MISSES)
+        cut = body.find(" ", rng.randrange(len(body) + 1))
+        body = f"{body} {name}" if cut < 0 else f"{body[:cut]} {name}{body[cut:]}"
     sub = rng.choice(SUBREDDITS)
     base36 = _base36(2_000_000_000 + index)
     link = _base36(60_000_000 + rng.randrange(200_000))
@@ -68,7 +80,7 @@ def comment(rng: random.Random, index: int) -> dict:
         "author_flair_background_color": None, "author_flair_css_class": None, "author_flair_richtext": [],
         "author_flair_template_id": None, "author_flair_text": None, "author_flair_text_color": None,
         "author_flair_type": "text", "author_fullname": f"t2_{_base36(rng.randrange(10**9))}", "author_patreon_flair": False,
-        "author_premium": False, "awarders": [], "body": " ".join(words), "can_gild": True, "collapsed": False,
+        "author_premium": False, "awarders": [], "body": body, "can_gild": True, "collapsed": False,
         "collapsed_because_crowd_control": None, "collapsed_reason": None, "collapsed_reason_code": None,
         "comment_type": None, "controversiality": 0, "created_utc": created, "distinguished": None, "edited": False,
         "gilded": 0, "gildings": {}, "id": base36, "is_submitter": False, "link_id": f"t3_{link}", "locked": False,
@@ -91,9 +103,10 @@ def _base36(number: int) -> str:
 
 def generate(path: Path, count: int, seed: int = 0) -> None:
     rng = random.Random(seed)
+    bodies = body_pool(rng)
     with path.open("wb", buffering=1 << 20) as out:
         for index in range(count):
-            out.write(orjson.dumps(comment(rng, index), option=orjson.OPT_APPEND_NEWLINE))
+            out.write(orjson.dumps(comment(rng, index, bodies), option=orjson.OPT_APPEND_NEWLINE))
 
 
 def duckdb_load(path: Path, db: Path) -> float:
