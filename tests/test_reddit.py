@@ -220,3 +220,32 @@ def test_malformed_objects_go_to_quarantine_and_the_batch_goes_on(httpserver, tm
     with duckdb.connect(str(config.db_path), read_only=True) as con:
         reason = con.execute("SELECT reason FROM quarantine").fetchone()[0]
     assert "created_utc" in reason and "t1_bad1" in reason
+
+
+def test_credentials_come_from_the_three_variables_or_a_praw_ini_site() -> None:
+    assert settings(environ={}).missing_credentials("reddit") == ["REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT"]
+    assert settings(environ={"REDDIT_SITE": "launchwatch"}).missing_credentials("reddit") == []
+    full = {"REDDIT_CLIENT_ID": "a", "REDDIT_CLIENT_SECRET": "b", "REDDIT_USER_AGENT": "c"}
+    assert settings(environ=full).options("reddit") == {"client_id": "a", "client_secret": "b", "user_agent": "c"}
+
+
+def test_a_failed_source_is_recorded_and_the_next_source_completes(httpserver, tmp_path) -> None:
+    from fakes.x import BEARER, FakeX
+    from fakes.x import tweet as x_tweet
+
+    fake = launch_thread()
+    praw_urls = fake.install(httpserver)
+    x_fake = FakeX(tweets=[x_tweet(1908600000000000001, LAUNCH + 60, "llama 4 is out")])
+    config = settings(tmp_path / "lw.duckdb", environ={
+        "REDDIT_CLIENT_ID": CLIENT_ID, "REDDIT_CLIENT_SECRET": "wrong", "REDDIT_USER_AGENT": USER_AGENT,
+        "LAUNCHWATCH_REDDIT_OAUTH_URL": praw_urls["oauth_url"], "LAUNCHWATCH_REDDIT_URL": praw_urls["reddit_url"],
+        "X_BEARER_TOKEN": BEARER, "LAUNCHWATCH_X_URL": x_fake.install(httpserver),
+    })
+    steps.prepare(config)
+    failed = steps.collect(config, "reddit", "llama-4", SINCE, UNTIL)
+    done = steps.collect(config, "x", "llama-4", SINCE, UNTIL)
+    assert failed.status == "failed" and done.status == "ok" and done.counts.inserted == 1
+    with duckdb.connect(str(config.db_path), read_only=True) as con:
+        statuses = con.execute("SELECT source, status FROM ingest_runs ORDER BY run_id").fetchall()
+        platforms = con.execute("SELECT DISTINCT platform FROM posts").fetchall()
+    assert statuses == [("reddit", "failed"), ("x", "ok")] and platforms == [("x",)]
