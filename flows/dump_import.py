@@ -7,6 +7,8 @@ in this file); kept records are normalized by the same code as the live sources 
 Pushshift, X's for twarc2), so normalization, and its language detection, is spent only on them. Kept posts are
 loaded in batches, each batch one transaction (posts, raw payloads, launch links, quarantine),
 so a crash leaves whole batches only and a rerun completes the rest: posts are upserted by id.
+Records deleted at the source (`[deleted]` / `[removed]`) that name no launch are still
+looked up: when the warehouse holds that post, the tombstone blanks it (deletion compliance).
 The import is recorded in ingest_runs like a collection run.
 """
 
@@ -25,6 +27,7 @@ from typing import Any
 import orjson
 
 from extractors import reddit, x
+from extractors.reddit.normalize import TOMBSTONE_TEXTS
 from extractors.dumps import FORMATS, CsvMapping, TextPrefilter, detect_format, lines, open_dump
 from extractors.post import NormalizeError, Post, RawItem
 from flows import steps
@@ -32,7 +35,7 @@ from flows.config import Settings
 from warehouse import catalogue as cat
 from warehouse import runs
 from warehouse.db import connect, transaction
-from warehouse.posts import linked_roots, upsert_posts
+from warehouse.posts import linked_roots, stored_post_ids, upsert_posts
 
 log = logging.getLogger("launchwatch")
 
@@ -78,12 +81,12 @@ def import_dump(
     with closing(connect(config.db_path)) as con:
         run_id = runs.start_run(con, fmt, None, (started, started), started)
         report = ImportReport(path, fmt, run_id)
-        loader = _BatchLoader(con, catalogue, fmt, run_id, report, batch_size, started)
+        loader = _BatchLoader(con, catalogue, fmt, run_id, report, batch_size, started, normalize, texts, thread_of)
         loader.threads.update(post_id for post_id, _ in linked_roots(con, platform))
         try:
             records = _csv_records(path, csv_mapping, report) if fmt == "csv" else _json_records(path, fmt, loader, progress, progress_every)
             for record in records:
-                loader.take(record, normalize, texts, thread_of)
+                loader.take(record)
             loader.flush()
         except BaseException as exc:
             runs.finish_run(con, run_id, loader.counts(), steps.utcnow(), error=f"import stopped: {exc!r}")
@@ -97,14 +100,18 @@ def import_dump(
 class _BatchLoader:
     """Normalizes records, keeps the ones about launches, writes them a batch per transaction."""
 
-    def __init__(self, con, catalogue: cat.Catalogue, fmt: str, run_id: int, report: ImportReport, batch_size: int, at: datetime):
+    def __init__(self, con, catalogue: cat.Catalogue, fmt: str, run_id: int, report: ImportReport, batch_size: int,
+                 at: datetime, normalize: Callable[[RawItem, datetime], Post], texts, thread_of):
         self.con, self.catalogue, self.fmt, self.run_id = con, catalogue, fmt, run_id
         self.report, self.batch_size, self.at = report, batch_size, at
+        self.normalize, self.texts, self.thread_of = normalize, texts, thread_of
         self.prefilter = TextPrefilter(_direct_aliases(catalogue))
         self.threads: set[str] = set()  # post ids of thread roots about a launch
         self.posts: list[Post] = []
         self.raws: list[RawItem] = []
         self.failed: list[tuple[Any, str]] = []
+        # Tombstones about no launch: applied at the next flush to the posts the warehouse holds.
+        self.tombstones: list[RawItem] = []
         self.span: tuple[datetime, datetime] | None = None
         self.query = f"import:{report.path.name}"
 
@@ -113,21 +120,29 @@ class _BatchLoader:
         if len(self.failed) >= self.batch_size:
             self.flush()
 
-    def take(self, payload: Any, normalize: Callable[[RawItem, datetime], Post], texts, thread_of) -> None:
+    def take(self, payload: Any) -> None:
         if not isinstance(payload, dict):
             self.reject(payload, f"expected a JSON object per record, found {type(payload).__name__}")
             return
-        found = texts(payload)
-        in_thread = thread_of(payload) in self.threads
-        if not in_thread and not (self.prefilter.could_match(*found) and self.catalogue.match(*found)):
-            self.report.unmatched += 1
-            return
+        found = self.texts(payload)
         raw = RawItem(source=self.fmt, payload=payload, query=self.query, fetched_at=self.at)
+        in_thread = self.thread_of(payload) in self.threads
+        if not in_thread and not (self.prefilter.could_match(*found) and self.catalogue.match(*found)):
+            if isinstance(found[1], str) and found[1].strip() in TOMBSTONE_TEXTS:
+                self.tombstones.append(raw)
+                if len(self.tombstones) >= self.batch_size:
+                    self.flush()
+            else:
+                self.report.unmatched += 1
+            return
         try:
-            post = normalize(raw, self.at)
+            post = self.normalize(raw, self.at)
         except NormalizeError as exc:
             self.reject(payload, str(exc))
             return
+        self.keep(post, raw)
+
+    def keep(self, post: Post, raw: RawItem) -> None:
         if post.thread_id is None:
             self.threads.add(post.post_id)
         self.posts.append(post)
@@ -138,6 +153,7 @@ class _BatchLoader:
             self.flush()
 
     def flush(self) -> None:
+        self._apply_tombstones()
         if not self.posts and not self.failed:
             return
         with transaction(self.con):
@@ -148,6 +164,23 @@ class _BatchLoader:
         self.report.duplicate += len(self.posts) - inserted
         self.report.quarantined += quarantined
         self.posts, self.raws, self.failed = [], [], []
+
+    def _apply_tombstones(self) -> None:
+        """Deletion compliance: a post deleted at the source is blanked if the warehouse holds it."""
+        posts = []
+        for raw in self.tombstones:
+            try:
+                posts.append((self.normalize(raw, self.at), raw))
+            except NormalizeError:
+                self.report.unmatched += 1  # a broken record about no launch: nothing to blank
+        self.tombstones = []
+        held = stored_post_ids(self.con, [post.post_id for post, _ in posts])
+        for post, raw in posts:
+            if post.post_id in held:
+                self.posts.append(post)
+                self.raws.append(raw)
+            else:
+                self.report.unmatched += 1
 
     def counts(self) -> runs.RunCounts:
         r = self.report

@@ -201,3 +201,17 @@ def test_the_cli_imports_and_reports_the_counts(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "lw.duckdb"), "import", str(dump), "--load-only"])
     assert result.exit_code == 0, result.output
     assert "RC.ndjson (pushshift): read 13, loaded 7, duplicate 0, unmatched 3, quarantined 3" in result.output
+
+
+def test_a_dump_tombstone_blanks_a_stored_post_about_no_launch_in_this_file(tmp_path) -> None:
+    config = settings(tmp_path / "lw.duckdb", environ={})
+    first = write(tmp_path / "RS.ndjson", [json.dumps(t3("gone1", LAUNCH + 60, "Llama 4 first impressions", "it is fine"))])
+    dump_import.import_dump(config, first)
+    later = write(tmp_path / "RS_later.ndjson", [
+        json.dumps(t3("gone1", LAUNCH + 60, "[deleted by user]", "[deleted]", author="[deleted]", num_comments=40)),
+        json.dumps(t1("never1", LAUNCH + 61, "[removed]", "zzz")),  # deleted, and never stored: nothing to do
+    ])
+    report = dump_import.import_dump(config, later)
+    assert (report.loaded, report.duplicate, report.unmatched) == (0, 1, 1)
+    row = db_rows(config.db_path, "SELECT author, title, text, deleted, replies FROM posts")
+    assert row == [(None, None, "", True, 40)]

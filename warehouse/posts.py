@@ -92,3 +92,11 @@ def linked_roots(con: duckdb.DuckDBPyConnection, platform: str) -> list[tuple[st
         [platform],
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
+
+
+def stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str]) -> set[str]:
+    """Which of `post_ids` the warehouse holds."""
+    if not post_ids:
+        return set()
+    rows = con.execute("SELECT post_id FROM posts WHERE post_id IN (SELECT unnest(?))", [list(post_ids)]).fetchall()
+    return {row[0] for row in rows}
