@@ -215,3 +215,16 @@ def test_a_dump_tombstone_blanks_a_stored_post_about_no_launch_in_this_file(tmp_
     assert (report.loaded, report.duplicate, report.unmatched) == (0, 1, 1)
     row = db_rows(config.db_path, "SELECT author, title, text, deleted, replies FROM posts")
     assert row == [(None, None, "", True, 40)]
+
+
+def test_a_deleted_thread_root_stays_on_its_launch_and_so_do_its_replies(tmp_path) -> None:
+    config = settings(tmp_path / "lw.duckdb", environ={})
+    write(tmp_path / "a.ndjson", [json.dumps(t3("root9", LAUNCH, "Llama 4 is out", "thoughts?")),
+                                  json.dumps(t1("rep1", LAUNCH + 5, "it is fine I guess", "root9"))])
+    dump_import.import_dump(config, tmp_path / "a.ndjson")
+    write(tmp_path / "b.ndjson", [json.dumps(t3("root9", LAUNCH, "[deleted by user]", "[deleted]", author="[deleted]")),
+                                  json.dumps(t1("rep2", LAUNCH + 9, "a later reply that names nothing", "root9"))])
+    dump_import.import_dump(config, tmp_path / "b.ndjson")
+    links = db_rows(config.db_path, "SELECT post_id, launch_key, via FROM post_launches ORDER BY post_id")
+    assert links == [("reddit:t1_rep1", "llama-4", "thread"), ("reddit:t1_rep2", "llama-4", "thread"), ("reddit:t3_root9", "llama-4", "alias")]
+    assert db_rows(config.db_path, "SELECT text, deleted FROM posts WHERE native_id = 't3_root9'") == [("", True)]

@@ -428,16 +428,23 @@ def link_posts(
     every launch its thread root names (via 'thread'). Comments of the given posts are
     recomputed too, so a root collected after its comments still passes its launches down.
     Variants are the post's own: a comment names a variant itself or through a context alias.
+    A post deleted at the source keeps the links it had, and passes them down to its replies.
     """
     ids = None if post_ids is None else list(dict.fromkeys(post_ids))
     scope = con.execute("SELECT * FROM post_link_scope(?)", [ids]).fetchall()
     root_launches: dict[str, list[str]] = {}
     columns: dict[str, list] = {name: [] for name in ("post_id", "launch_key", "variant_keys", "matched", "via")}
-    for post_id, title, text, thread_id, root_title, root_text in scope:
+    kept: set[str] = set()
+    for post_id, title, text, thread_id, root_title, root_text, kept_launches, root_kept in scope:
+        if kept_launches:
+            # A tombstone's text is gone; it stays linked as it was when it could be read.
+            kept.add(post_id)
+            continue
         inherited: list[str] = []
         if thread_id is not None and (root_title is not None or root_text is not None):
             if thread_id not in root_launches:
-                root_launches[thread_id] = [m.launch_key for m in catalogue.match(root_title, root_text)]
+                matched_root = root_kept if root_kept is not None else [m.launch_key for m in catalogue.match(root_title, root_text)]
+                root_launches[thread_id] = list(matched_root)
             inherited = root_launches[thread_id]
         for match in catalogue.match(title, text, context=inherited):
             columns["post_id"].append(post_id)
@@ -452,7 +459,7 @@ def link_posts(
             for name, values in columns.items()
         }
     )
-    scope_ids = pa.table({"post_id": pa.array([row[0] for row in scope], pa.string())})
+    scope_ids = pa.table({"post_id": pa.array([row[0] for row in scope if row[0] not in kept], pa.string())})
     with transaction(con):
         con.register("link_scope_ids", scope_ids)
         con.register("link_rows", rows)
