@@ -18,7 +18,6 @@ from extractors.dumps import CsvMapping, DumpFormatError, TextPrefilter, detect_
 from flows import dump_import
 from flows.cli import cli
 from flows.config import settings
-from warehouse.catalogue import normalize_for_match
 
 LAUNCH = 1743879644
 
