@@ -249,3 +249,11 @@ def test_a_failed_source_is_recorded_and_the_next_source_completes(httpserver, t
         statuses = con.execute("SELECT source, status FROM ingest_runs ORDER BY run_id").fetchall()
         platforms = con.execute("SELECT DISTINCT platform FROM posts").fetchall()
     assert statuses == [("reddit", "failed"), ("x", "ok")] and platforms == [("x",)]
+
+
+def test_a_forbidden_subreddit_is_named_as_such(httpserver) -> None:
+    fake = launch_thread()
+    fake.failures = deque([(403, {}, json.dumps({"reason": "private", "message": "Forbidden", "error": 403}))])
+    with pytest.raises(SourceError, match="403.*private, banned or quarantined") as refused:
+        fetch_all(extractor(fake, httpserver), "llama 4")
+    assert not isinstance(refused.value, CredentialsRefused)

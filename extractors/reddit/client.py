@@ -138,8 +138,14 @@ class RedditExtractor:
                 raise CredentialsRefused(self.name, f"Reddit refused the app's credentials ({type(error).__name__})") from None
             except prawcore.ResponseException as error:
                 status = error.response.status_code
-                if status in (401, 403):
-                    raise CredentialsRefused(self.name, f"HTTP {status} for {what}: Reddit refused the app's credentials") from None
+                if status == 401:
+                    raise CredentialsRefused(self.name, f"HTTP 401 for {what}: Reddit refused the app's credentials") from None
+                if status == 403:
+                    raise SourceError(
+                        self.name,
+                        f"HTTP 403 for {what}: Reddit refused access; a configured subreddit may be private, banned or "
+                        "quarantined (check sources.reddit.subreddits in launches.toml)",
+                    ) from None
                 if status != 429 and status < 500:
                     raise SourceError(self.name, f"HTTP {status} for {what}; the request itself is wrong, retrying will not help") from None
                 problem, wait = f"HTTP {status}", _stated_wait(error.response.headers)
