@@ -18,7 +18,7 @@ INSERT INTO posts
 SELECT 'bench:' || i, CASE WHEN r1 < 0.5 THEN 'hackernews' ELSE 'reddit' END, i::VARCHAR,
        'https://e.org/' || i, 'bench', NULL, NULL, 'user' || (i % 50000), NULL,
        'post number ' || i, CASE WHEN r2 < 0.2 THEN 'zh' ELSE 'en' END, created_at, created_at,
-       (r1 * 100)::BIGINT, 0, 'bench/1', created_at, created_at
+       (r1 * 100)::BIGINT, 0, 'bench/1', created_at, created_at, false
 FROM gen;
 
 INSERT INTO post_launches

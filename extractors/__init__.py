@@ -12,7 +12,9 @@ from extractors.discourse import HuggingFaceForum, OpenAICommunity
 from extractors.hackernews import HackerNewsExtractor
 from extractors.post import POST_COLUMNS, NormalizeError, Post, RawItem
 from extractors.query import SearchQuery
+from extractors.reddit import RedditExtractor
 from extractors.v2ex import V2exExtractor
+from extractors.x import XExtractor
 
 REGISTRY: dict[str, type] = {
     HackerNewsExtractor.name: HackerNewsExtractor,
@@ -20,6 +22,8 @@ REGISTRY: dict[str, type] = {
     OpenAICommunity.name: OpenAICommunity,
     V2exExtractor.name: V2exExtractor,
     BlueskyExtractor.name: BlueskyExtractor,
+    RedditExtractor.name: RedditExtractor,
+    XExtractor.name: XExtractor,
 }
 
 
@@ -40,6 +44,8 @@ __all__ = [
     "NormalizeError",
     "Post",
     "RawItem",
+    "RedditExtractor",
     "SearchQuery",
+    "XExtractor",
     "get_extractor",
 ]

@@ -35,6 +35,8 @@ class Post:
     replies: int | None  # number of direct or total replies as the platform reports it
     # Provenance
     collector: str  # "<extractor>/<version>" that produced this record
+    # Deletion at the source (Reddit's and X's terms require honouring it)
+    deleted: bool = False  # a tombstone: deleted or removed at the source; author, title and text are blanked
 
 
 POST_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Post))

@@ -360,6 +360,39 @@ def alerts(settings: cfg.Settings, launch: str | None, detect: bool, threshold: 
     print_frame(frame if as_csv else alerts_table(frame), as_csv)
 
 
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["pushshift", "twarc2", "csv"]), help="Dump format. Default: detected from the content.")
+@click.option("--platform", help="CSV only: the platform the rows come from (post ids are <platform>:<id>).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN", help="CSV only: the column holding a Post field (repeatable); default: a column named like the field.")
+@click.option("--load-only", is_flag=True, help="Load and stop; the next `launchwatch run` classifies the new posts and publishes.")
+@click.pass_obj
+def import_(settings: cfg.Settings, file: Path, fmt: str | None, platform: str | None, columns: tuple[str, ...], load_only: bool) -> None:
+    """Load an archive dump (Pushshift/Arctic Shift NDJSON, twarc2 JSONL, CSV; plain or .zst), keeping posts about launches."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from extractors.dumps import CsvMapping, detect_format
+    from flows import dump_import, steps
+
+    fmt = fmt or detect_format(file)
+    mapping = CsvMapping.from_options(platform, columns) if fmt == "csv" else None
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(), TimeRemainingColumn(), transient=True) as bar:
+        task = bar.add_task(f"importing {file.name} ({fmt})", total=file.stat().st_size)
+        report = dump_import.import_dump(
+            settings, file, fmt, mapping, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    click.echo(
+        f"{file.name} ({fmt}): read {report.read}, loaded {report.loaded}, duplicate {report.duplicate}, "
+        f"unmatched {report.unmatched}, quarantined {report.quarantined} (ingest run {report.run_id})"
+    )
+    if load_only:
+        click.echo("not classified: the next `launchwatch run` labels the new posts and publishes the snapshot")
+        return
+    classified = steps.classify(settings)
+    snapshot = steps.publish(settings)
+    click.echo(f"classified {classified} posts; snapshot published to {snapshot}")
+
+
 def main() -> None:
     cli(prog_name="launchwatch")
 

@@ -28,10 +28,12 @@ class SourceSpec:
     required: tuple[str, ...] = ()
     # Optional credentials that only work together (a user name and its password): all or none.
     together: tuple[str, ...] = ()
+    # A constructor keyword that, when set, supplies the credentials instead (a praw.ini site).
+    credentials_from: str | None = None
 
     def credential_keys(self) -> list[str]:
-        """Constructor keywords that are credentials: every variable but the base URL."""
-        return [key for key in self.env if key != "base_url"]
+        """Constructor keywords that are credentials: every variable but the service addresses."""
+        return [key for key in self.env if not (key.endswith("_url") or key == "host")]
 
 
 # One entry per registered extractor; the README's source sections list the same variables.
@@ -69,6 +71,22 @@ SOURCES: dict[str, SourceSpec] = {
         env={"base_url": "LAUNCHWATCH_BLUESKY_URL", "handle": "BLUESKY_HANDLE", "app_password": "BLUESKY_APP_PASSWORD"},
         together=("handle", "app_password"),
     ),
+    "reddit": SourceSpec(
+        env={
+            "client_id": "REDDIT_CLIENT_ID",
+            "client_secret": "REDDIT_CLIENT_SECRET",
+            "user_agent": "REDDIT_USER_AGENT",
+            "site": "REDDIT_SITE",
+            "oauth_url": "LAUNCHWATCH_REDDIT_OAUTH_URL",
+            "reddit_url": "LAUNCHWATCH_REDDIT_URL",
+        },
+        required=("client_id", "client_secret", "user_agent"),
+        credentials_from="site",
+    ),
+    "x": SourceSpec(
+        env={"bearer_token": "X_BEARER_TOKEN", "host": "LAUNCHWATCH_X_URL"},
+        required=("bearer_token",),
+    ),
 }
 
 
@@ -98,6 +116,8 @@ class Settings:
         if spec is None:
             return []
         have = self.source_options.get(source, {})
+        if spec.credentials_from and have.get(spec.credentials_from):
+            return []
         needed = list(spec.required)
         if any(have.get(key) for key in spec.together):
             needed += [key for key in spec.together if key not in needed]

@@ -136,7 +136,7 @@ def collect(
             error = str(exc)
             if isinstance(exc, AuthError):
                 names = [name for name, _ in config.credentials(source)]
-                error += f"; this source's credentials come from {', '.join(names) or 'no variable (it has none)'}"
+                error += f"; check {', '.join(names) or 'the source (it takes no credentials)'} (see the README's section on {source})"
             runs.finish_run(con, run_id, runs.RunCounts(), utcnow(), error=error)
             log.error("%s for %s failed: %s", source, launch_key, error)
             return CollectResult(source, launch_key, window, "failed", error=error)

@@ -144,7 +144,7 @@ def add_post(con, post_id, text, *, title=None, thread_id=None):
     at = datetime(2025, 4, 6, 12, tzinfo=timezone.utc)
     con.execute(
         "INSERT INTO posts VALUES (?, 'hackernews', ?, 'https://example.org', 'hackernews', ?, ?, 'someone', ?, ?, "
-        "'en', ?, ?, 1, 0, 'test/1', ?, ?)",
+        "'en', ?, ?, 1, 0, 'test/1', ?, ?, false)",
         [post_id, post_id.split(":")[1], thread_id, thread_id, title, text, at, at, at, at],
     )
 

@@ -24,7 +24,7 @@ def add_posts(con, posts):
     for post_id, created, text, platform, lang, sentiment, claims, score in posts:
         con.execute(
             "INSERT INTO posts VALUES (?, ?, ?, ?, 'test', NULL, NULL, 'someone', NULL, ?, ?, ?, ?, ?, 0, "
-            "'test/1', ?, ?)",
+            "'test/1', ?, ?, false)",
             [post_id, platform, post_id, f"https://e.org/{post_id}", text, lang, created, seen, score, seen, seen],
         )
         if sentiment:

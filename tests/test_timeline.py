@@ -55,7 +55,7 @@ def con(tmp_path_factory):
     for post_id, platform, thread_id, created, text, score, label in POSTS:
         con.execute(
             "INSERT INTO posts VALUES (?, ?, ?, 'https://e.org', ?, ?, ?, 'someone', NULL, ?, 'en', ?, ?, ?, 0, "
-            "'test/1', ?, ?)",
+            "'test/1', ?, ?, false)",
             [post_id, platform, post_id.split(":")[1], platform, thread_id, thread_id, text, utc(*created), seen,
              score, seen, seen],
         )

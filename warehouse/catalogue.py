@@ -35,6 +35,7 @@ import pyarrow as pa
 from warehouse.db import transaction
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
+SUBREDDIT_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _WORD = "0-9a-z\u00c0-\u024f"
 # The patterns start with a literal so the regex engine can skip ahead to candidates.
@@ -356,8 +357,8 @@ def _queries(entry: dict, label: str) -> dict[str, tuple[str, ...]]:
 
 
 def _source_options(entry: dict, label: str) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Every list in sources.<name> besides `queries`: where the extractor looks (nodes, sites...)."""
-    return {
+    """Every list in sources.<name> besides `queries`: where the extractor looks (nodes, subreddits...)."""
+    options = {
         name: {
             key: _strings(table, key, f"{label} sources.{name}", True)
             for key in table
@@ -366,6 +367,14 @@ def _source_options(entry: dict, label: str) -> dict[str, dict[str, tuple[str, .
         for name, table in entry.get("sources", {}).items()
         if isinstance(table, dict)
     }
+    for name, table in options.items():
+        bad = [s for s in table.get("subreddits", ()) if not SUBREDDIT_PATTERN.match(s)]
+        if bad:
+            raise CatalogueError(
+                f"{label} sources.{name}: subreddits are names without the r/ prefix "
+                f"(letters, digits, underscores, like \"LocalLLaMA\"), found {bad}"
+            )
+    return options
 
 
 def _require_unique(keys: list[str], what: str, where: str) -> None:
@@ -425,16 +434,23 @@ def link_posts(
     every launch its thread root names (via 'thread'). Comments of the given posts are
     recomputed too, so a root collected after its comments still passes its launches down.
     Variants are the post's own: a comment names a variant itself or through a context alias.
+    A post deleted at the source keeps the links it had, and passes them down to its replies.
     """
     ids = None if post_ids is None else list(dict.fromkeys(post_ids))
     scope = con.execute("SELECT * FROM post_link_scope(?)", [ids]).fetchall()
     root_launches: dict[str, list[str]] = {}
     columns: dict[str, list] = {name: [] for name in ("post_id", "launch_key", "variant_keys", "matched", "via")}
-    for post_id, title, text, thread_id, root_title, root_text in scope:
+    kept: set[str] = set()
+    for post_id, title, text, thread_id, root_title, root_text, kept_launches, root_kept in scope:
+        if kept_launches:
+            # A tombstone's text is gone; it stays linked as it was when it could be read.
+            kept.add(post_id)
+            continue
         inherited: list[str] = []
         if thread_id is not None and (root_title is not None or root_text is not None):
             if thread_id not in root_launches:
-                root_launches[thread_id] = [m.launch_key for m in catalogue.match(root_title, root_text)]
+                matched_root = root_kept if root_kept is not None else [m.launch_key for m in catalogue.match(root_title, root_text)]
+                root_launches[thread_id] = list(matched_root)
             inherited = root_launches[thread_id]
         for match in catalogue.match(title, text, context=inherited):
             columns["post_id"].append(post_id)
@@ -449,7 +465,7 @@ def link_posts(
             for name, values in columns.items()
         }
     )
-    scope_ids = pa.table({"post_id": pa.array([row[0] for row in scope], pa.string())})
+    scope_ids = pa.table({"post_id": pa.array([row[0] for row in scope if row[0] not in kept], pa.string())})
     with transaction(con):
         con.register("link_scope_ids", scope_ids)
         con.register("link_rows", rows)

@@ -79,3 +79,24 @@ def known_threads(
         [launch_key, source, since],
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def linked_roots(con: duckdb.DuckDBPyConnection, platform: str) -> list[tuple[str, str]]:
+    """(post_id, native_id) of the thread roots from `platform` that are about some launch.
+
+    An archive import keeps the replies in these threads even when a reply never names the model.
+    """
+    rows = con.execute(
+        "SELECT DISTINCT p.post_id, p.native_id FROM posts p JOIN post_launches pl USING (post_id) "
+        "WHERE p.platform = ? AND p.thread_id IS NULL ORDER BY p.post_id",
+        [platform],
+    ).fetchall()
+    return [(row[0], row[1]) for row in rows]
+
+
+def stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str]) -> set[str]:
+    """Which of `post_ids` the warehouse holds."""
+    if not post_ids:
+        return set()
+    rows = con.execute("SELECT post_id FROM posts WHERE post_id IN (SELECT unnest(?))", [list(post_ids)]).fetchall()
+    return {row[0] for row in rows}

@@ -140,3 +140,8 @@ def source_status(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
         for source, launch_key, cursor_at, status, started_at, fetched, inserted, updated, quarantined, error
         in con.execute(SOURCE_STATUS).fetchall()
     ]
+
+
+def set_window(con: duckdb.DuckDBPyConnection, run_id: int, window: tuple[datetime, datetime]) -> None:
+    """Record the time span a run covered once it is known (an import learns it from the file)."""
+    con.execute("UPDATE ingest_runs SET window_start = ?, window_end = ? WHERE run_id = ?", [window[0], window[1], run_id])

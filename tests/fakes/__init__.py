@@ -1,0 +1,1 @@
+"""Loopback fakes of the platforms' APIs, serving payloads in their documented shapes."""
