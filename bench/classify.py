@@ -7,8 +7,9 @@ or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
   path `launchwatch classify` uses (features, heads, thresholds and evidence sentences);
 * naive: the full-MiniLM reference model, fp32, one post at a time (`predict([text])` per post;
   no batching, no padding), on the first --naive posts, the rate extrapolated;
-* the other transformer options on the first --sample posts: fp32 length-sorted batches padded
-  per batch, int8 dynamic quantization, 64-token truncation, one thread.
+* the other options: int8 dynamic quantization, 64-token truncation and one thread (on the
+  first --sample posts, batches sorted by length and padded per batch), and the static
+  distilled encoder (model2vec-style token table; all posts), whichever is not production.
 
 and the dev macro-F1 (sentiment, claims) of each path. The production/naive ratio is printed.
 
@@ -66,14 +67,11 @@ def dev_f1(model) -> tuple[float, float]:
     return result["sentiment_macro_f1"], result["claims_macro_f1"]
 
 
-def reference_directory() -> Path:
-    """The committed full-MiniLM model trained on the same data as the active one."""
+def sibling(model_id: str) -> Path | None:
+    """The committed `model_id` model trained on the same data as the active one, if any."""
     active = (ARTIFACTS / "ACTIVE").read_text(encoding="utf-8").strip()
-    version = active.split("-")[-1]
-    candidate = ARTIFACTS / f"minilm-linear-{version}"
-    if not candidate.is_dir():
-        raise SystemExit(f"no reference model {candidate}: train one with --encoder-kind transformer")
-    return candidate
+    candidate = ARTIFACTS / f"{model_id}-{active.rsplit('-', 1)[-1]}"
+    return candidate if candidate.is_dir() else None
 
 
 def main() -> None:
@@ -86,7 +84,10 @@ def main() -> None:
     import torch
 
     production = load_model()
-    reference_dir = reference_directory()
+    reference_dir = sibling("minilm-linear")
+    if reference_dir is None:
+        raise SystemExit("no full-MiniLM model beside the active one: train one with "
+                         "`launchwatch models train --encoder-kind transformer`")
     naive_model = load_model(reference_dir, precision="fp32")
     posts = make_posts(args.posts, naive_model.features.encoder._tokenizer)
     lengths = [len(ids) for ids in naive_model.features.encoder._tokenizer(posts)["input_ids"]]
@@ -102,7 +103,7 @@ def main() -> None:
 
     results = []
     production.predict(posts[:64])  # warm-up: tokenizer caches, first-call allocations
-    results.append(("production (active model, all posts)", rate(production.predict, posts),
+    results.append(("production: active model, sorted batches", rate(production.predict, posts),
                     len(posts), dev_f1(production)))
 
     def one_at_a_time(texts):
@@ -117,11 +118,12 @@ def main() -> None:
 
     sample = posts[: args.sample]
     variants = [
-        ("fp32, length-sorted batches of 64", dict(precision="fp32"), None, None),
-        ("int8 dynamic quantization, batches", dict(precision="int8"), None, None),
-        ("fp32, batches, truncated at 64 tokens", dict(precision="fp32"), 64, None),
-        ("fp32, batches, 1 thread", dict(precision="fp32"), None, 1),
+        ("full MiniLM int8 dynamic quantization", dict(precision="int8"), None, None),
+        ("full MiniLM fp32, truncated at 64 tokens", dict(precision="fp32"), 64, None),
+        ("full MiniLM fp32, 1 thread", dict(precision="fp32"), None, 1),
     ]
+    if production.model_id != "minilm-linear":
+        variants.insert(0, ("full MiniLM fp32, length-sorted batches", dict(precision="fp32"), None, None))
     threads = torch.get_num_threads()
     for name, kwargs, max_length, n_threads in variants:
         model = load_model(reference_dir, **kwargs)
@@ -131,6 +133,12 @@ def main() -> None:
         model.predict(sample[:64])
         results.append((name, rate(model.predict, sample), len(sample), dev_f1(model)))
         torch.set_num_threads(threads)
+    static_dir = sibling("minilm-static-linear")
+    if static_dir is not None and production.model_id != "minilm-static-linear":
+        static = load_model(static_dir)
+        static.predict(posts[:64])
+        results.append(("static distilled MiniLM (all posts)", rate(static.predict, posts),
+                        len(posts), dev_f1(static)))
 
     print(f"{'path':<42}{'posts/s':>9}{'posts':>7}{'dev sent F1':>13}{'dev claims F1':>15}")
     for name, posts_per_s, n, (sent, claims) in results:

@@ -33,17 +33,23 @@ from models.train import TrainOptions, split_validation, train  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
 
+_V01 = dict(embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0)  # the settings of version 0.1
 OPTIONS = {
-    "static + ngrams (default)": TrainOptions(),
-    "static, no ngrams": TrainOptions(use_ngrams=False),
-    "static + ngrams, no sentiment offsets": TrainOptions(tune_sentiment_offsets=False),
-    "static + ngrams, no class weights": TrainOptions(class_weight=None),
-    "static + ngrams, C 1": TrainOptions(c_sentiment=1.0, c_claim=1.0),
-    "static + ngrams, C 16": TrainOptions(c_sentiment=16.0, c_claim=16.0),
-    "static + ngrams, embedding weight 2": TrainOptions(embedding_weight=2.0),
-    "static + ngrams, 256 tokens": TrainOptions(max_length=256),
-    "transformer + ngrams": TrainOptions(encoder_kind="transformer"),
-    "transformer, no ngrams": TrainOptions(encoder_kind="transformer", use_ngrams=False),
+    "static + ngrams, C 4, weight 1": TrainOptions(**_V01),
+    "static, no ngrams, C 4, weight 1": TrainOptions(**_V01, use_ngrams=False),
+    "static + ngrams, C 4, no sentiment offsets": TrainOptions(**_V01, tune_sentiment_offsets=False),
+    "static + ngrams, C 4, no class weights": TrainOptions(**_V01, class_weight=None),
+    "static + ngrams, C 1": TrainOptions(**{**_V01, "c_sentiment": 1.0, "c_claim": 1.0}),
+    "static + ngrams, C 16": TrainOptions(**{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}),
+    "static + ngrams, C 4, weight 2": TrainOptions(**{**_V01, "embedding_weight": 2.0}),
+    "static + ngrams, C 4, 256 tokens": TrainOptions(**_V01, max_length=256),
+    "static + ngrams, C 16, weight 2 (chosen)": TrainOptions(),
+    "static + ngrams, C 64": TrainOptions(**{**_V01, "c_sentiment": 64.0, "c_claim": 64.0}),
+    "static + ngrams, C 16, no class weights": TrainOptions(
+        **{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}, class_weight=None
+    ),
+    "transformer + ngrams, C 4, weight 1": TrainOptions(**_V01, encoder_kind="transformer"),
+    "transformer, no ngrams, C 4": TrainOptions(**_V01, encoder_kind="transformer", use_ngrams=False),
 }
 
 

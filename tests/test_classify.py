@@ -31,9 +31,9 @@ def test_reclassify_adds_a_version_and_the_timeline_reads_only_it(httpserver, tm
     assert labelled > 100
 
     second_dir = train(
-        small_training_file(tmp_path, every=6),
+        small_training_file(tmp_path, every=12),
         tmp_path / "models",
-        options=TrainOptions(n_features=2**10),
+        options=TrainOptions(n_features=2**10, c_sentiment=1.0, c_claim=1.0),
         table=tiny_table(),
     )
     result = CliRunner().invoke(
