@@ -102,9 +102,15 @@ def main() -> None:
     print()
 
     results = []
+    print(f"{'path':<42}{'posts/s':>9}{'posts':>7}{'dev sent F1':>13}{'dev claims F1':>15}")
+
+    def report(name, posts_per_s, n, f1):
+        results.append((name, posts_per_s, n, f1))
+        print(f"{name:<42}{posts_per_s:>9.1f}{n:>7}{f1[0]:>13.3f}{f1[1]:>15.3f}", flush=True)
+
     production.predict(posts[:64])  # warm-up: tokenizer caches, first-call allocations
-    results.append(("production: active model, sorted batches", rate(production.predict, posts),
-                    len(posts), dev_f1(production)))
+    report("production: active model, sorted batches", rate(production.predict, posts),
+           len(posts), dev_f1(production))
 
     def one_at_a_time(texts):
         for text in texts:
@@ -112,9 +118,9 @@ def main() -> None:
 
     naive_posts = posts[: args.naive]
     naive_model.predict(naive_posts[:4])
-    naive = (f"naive fp32 loop, one post at a time", rate(one_at_a_time, naive_posts),
-             len(naive_posts), dev_f1(naive_model))
-    results.append(naive)
+    report("naive fp32 loop, one post at a time", rate(one_at_a_time, naive_posts),
+           len(naive_posts), dev_f1(naive_model))
+    naive = results[-1]
 
     sample = posts[: args.sample]
     variants = [
@@ -131,18 +137,15 @@ def main() -> None:
             model.features.encoder.max_length = max_length
         torch.set_num_threads(n_threads or threads)
         model.predict(sample[:64])
-        results.append((name, rate(model.predict, sample), len(sample), dev_f1(model)))
+        report(name, rate(model.predict, sample), len(sample), dev_f1(model))
         torch.set_num_threads(threads)
     static_dir = sibling("minilm-static-linear")
     if static_dir is not None and production.model_id != "minilm-static-linear":
         static = load_model(static_dir)
         static.predict(posts[:64])
-        results.append(("static distilled MiniLM (all posts)", rate(static.predict, posts),
-                        len(posts), dev_f1(static)))
+        report("static distilled MiniLM (all posts)", rate(static.predict, posts),
+               len(posts), dev_f1(static))
 
-    print(f"{'path':<42}{'posts/s':>9}{'posts':>7}{'dev sent F1':>13}{'dev claims F1':>15}")
-    for name, posts_per_s, n, (sent, claims) in results:
-        print(f"{name:<42}{posts_per_s:>9.1f}{n:>7}{sent:>13.3f}{claims:>15.3f}")
     prod_rate, prod_f1 = results[0][1], results[0][3]
     naive_rate, naive_f1 = naive[1], naive[3]
     ratio = prod_rate / naive_rate
