@@ -198,14 +198,22 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models/artifacts"), show_default=True, help="Where the versioned model directory is written.")
 @click.option("--encoder", "encoder_path", help="Encoder: a Hugging Face id (already in the local cache) or a local directory (env LAUNCHWATCH_ENCODER, default the bundled all-MiniLM-L6-v2).")
 @click.option("--encoder-kind", type=click.Choice(["static", "transformer"]), default="static", show_default=True, help="static: token vectors distilled from the encoder (fast); transformer: the full encoder.")
+@click.option("--c", "c", type=float, default=16.0, show_default=True, help="Inverse regularisation of the logistic heads.")
+@click.option("--embedding-weight", type=float, default=2.0, show_default=True, help="Scale of the embedding columns against the n-gram columns.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
-    options = TrainOptions(encoder_kind=encoder_kind, encoder_path=encoder_path or settings.encoder_path)
+    options = TrainOptions(
+        encoder_kind=encoder_kind,
+        encoder_path=encoder_path or settings.encoder_path,
+        c_sentiment=c,
+        c_claim=c,
+        embedding_weight=embedding_weight,
+    )
     directory = train(data_path, out_dir, options=options, seed=seed)
     click.echo(f"trained {directory.name} -> {directory}")
     click.echo((directory / "MODEL_CARD.md").read_text(encoding="utf-8"))
