@@ -206,37 +206,96 @@ def models() -> None:
 @models.command("predict")
 @click.option("--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="JSON lines with id and text.")
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSON lines with sentiment, claims and scores added.")
-@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (default: the active one).")
-def models_predict(input_path: Path, output_path: Path, model_path: Path | None) -> None:
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (env LAUNCHWATCH_MODEL, default: the active one).")
+@click.pass_obj
+def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, model_path: Path | None) -> None:
     """Classify texts from a JSON lines file."""
     from models.predict import load_model, predict_jsonl
 
-    count = predict_jsonl(input_path, output_path, model=load_model(model_path))
+    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path)
+    count = predict_jsonl(input_path, output_path, model=model)
     click.echo(f"classified {count} texts -> {output_path}")
 
 
 @models.command("train")
-@click.option("--data", "data_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=Path("models/data/seed.jsonl"), show_default=True, help="Labeled JSON lines.")
+@click.option("--data", "data_path", type=click.Path(exists=True, path_type=Path), default=Path("models/data"), show_default=True, help="Labeled JSON lines: a file, or a directory whose *.jsonl files are all read.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models/artifacts"), show_default=True, help="Where the versioned model directory is written.")
+@click.option("--encoder", "encoder_path", help="Encoder: a Hugging Face id (already in the local cache) or a local directory (env LAUNCHWATCH_ENCODER, default the bundled all-MiniLM-L6-v2).")
+@click.option("--encoder-kind", type=click.Choice(["static", "transformer"]), default="static", show_default=True, help="static: token vectors distilled from the encoder (fast); transformer: the full encoder.")
+@click.option("--c", "c", type=float, default=16.0, show_default=True, help="Inverse regularisation of the logistic heads.")
+@click.option("--embedding-weight", type=float, default=2.0, show_default=True, help="Scale of the embedding columns against the n-gram columns.")
 @click.option("--seed", type=int, default=0, show_default=True)
-def models_train(data_path: Path, out_dir: Path, seed: int) -> None:
+@click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
+@click.pass_obj
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
-    from models.train import train
+    from models.train import TrainOptions, train
 
-    directory = train(data_path, out_dir, seed=seed)
+    options = TrainOptions(
+        encoder_kind=encoder_kind,
+        encoder_path=encoder_path or settings.encoder_path,
+        c_sentiment=c,
+        c_claim=c,
+        embedding_weight=embedding_weight,
+    )
+    directory = train(data_path, out_dir, options=options, seed=seed)
     click.echo(f"trained {directory.name} -> {directory}")
-    click.echo(f"to make it the active model: echo {directory.name} > {out_dir}/ACTIVE")
+    click.echo((directory / "MODEL_CARD.md").read_text(encoding="utf-8"))
+    if activate:
+        (out_dir / "ACTIVE").write_text(directory.name + "\n", encoding="utf-8")
+        click.echo(f"active model: {directory.name}")
+    else:
+        click.echo(f"to make it the active model: echo {directory.name} > {out_dir}/ACTIVE")
 
 
 @models.command("eval")
 @click.option("--data", "data_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Labeled JSON lines (text, lang, sentiment, claims).")
-@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (default: the active one).")
-def models_eval(data_path: Path, model_path: Path | None) -> None:
-    """Per-label precision, recall and F1, macro-F1 per language, and the sentiment confusion matrix."""
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (env LAUNCHWATCH_MODEL, default: the active one).")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.pass_obj
+def models_eval(settings: cfg.Settings, data_path: Path, model_path: Path | None, as_json: bool) -> None:
+    """Per-label P/R/F1, macro-F1 per language and the confusion matrix, beside the baselines."""
+    import json
+
     from models.evaluate import evaluate, format_report
     from models.predict import load_model
 
-    click.echo(format_report(evaluate(data_path, model=load_model(model_path))))
+    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path)
+    result = evaluate(data_path, model=model)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_report(result))
+
+
+@models.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "target", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The file under models/data/ to (re)write, e.g. models/data/real_en.jsonl.")
+@click.option("--dev", "dev_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The dev set that must stay out of training.")
+def models_import(source: Path, target: Path, dev_path: Path) -> None:
+    """Admit an annotator's labeled file into the training data, leaving out bad and leaked rows."""
+    from models.dataset import import_labels
+
+    result = import_labels(source, target, dev_path=dev_path, data_dir=target.parent)
+    for lineno, reason in result.dropped:
+        click.echo(f"{source}:{lineno}: left out: {reason}")
+    click.echo(f"kept {result.kept} rows -> {target}; left out {len(result.dropped)}")
+
+
+@cli.command()
+@click.option("--reclassify", is_flag=True, help="Label every post, linked to a launch or not, that the active version has not labelled (a new version relabels the whole history).")
+@click.option("--model", "model_path", type=click.Path(exists=True, file_okay=False, path_type=Path), help="A trained model directory (env LAUNCHWATCH_MODEL, default: the active one).")
+@click.pass_obj
+def classify(settings: cfg.Settings, reclassify: bool, model_path: Path | None) -> None:
+    """Classify the posts the configured model version has not labelled, make it the version the timeline reads, publish."""
+    from dataclasses import replace
+
+    from flows import steps
+
+    if model_path:
+        settings = replace(settings, model_path=model_path)
+    classifier = steps.default_classifier(settings)
+    done = steps.classify(settings, classifier, reclassify=reclassify)
+    snapshot = steps.publish(settings)
+    click.echo(f"classified {done} posts with {classifier.model_id} {classifier.model_version}; the timeline now reads this version")
+    click.echo(f"snapshot: {snapshot}")
 
 
 # --- Benchmark events, launch comparison and spike alerts ---------------------------------------

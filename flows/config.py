@@ -97,6 +97,11 @@ class MissingCredentials(LookupError):
 @dataclass(frozen=True)
 class Settings:
     db_path: Path  # the writer's database; the snapshot sits beside it
+    # Classifier: a trained model directory (LAUNCHWATCH_MODEL; None = models/artifacts/ACTIVE)
+    # and the encoder it loads, a Hugging Face id or local path (LAUNCHWATCH_ENCODER; None = the
+    # one recorded in the model's config, by default the bundled all-MiniLM-L6-v2).
+    model_path: Path | None = None
+    encoder_path: str | None = None
     # Per source, the constructor keywords resolved from the environment and the defaults.
     source_options: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -141,6 +146,8 @@ def settings(db: str | Path | None = None, environ: Mapping[str, str] | None = N
     return Settings(
         db_path=Path(db or environ.get("LAUNCHWATCH_DB") or DEFAULT_DB),
         source_options=options,
+        model_path=Path(environ["LAUNCHWATCH_MODEL"]) if environ.get("LAUNCHWATCH_MODEL") else None,
+        encoder_path=environ.get("LAUNCHWATCH_ENCODER") or None,
     )
 
 

@@ -183,7 +183,7 @@ def classify(config: Settings, classifier=None, *, reclassify: bool = False) -> 
 
     `classifier` defaults to the active model; `reclassify` extends the work to every post.
     """
-    classifier = classifier or default_classifier()
+    classifier = classifier or default_classifier(config)
     con = connect(config.db_path)
     try:
         pending = classifications.unclassified(
@@ -257,8 +257,8 @@ class RunReport:
         return [result for result in self.collected if result.status != "ok"]
 
 
-def default_classifier():
-    """The active classifier (the committed model unless configured otherwise)."""
+def default_classifier(config: Settings):
+    """The configured classifier: LAUNCHWATCH_MODEL / LAUNCHWATCH_ENCODER, else the active model."""
     import models
 
-    return models.load_model()
+    return models.load_model(config.model_path, encoder_path=config.encoder_path)

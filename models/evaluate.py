@@ -1,4 +1,4 @@
-"""Evaluation of a classifier against a labeled JSONL file (for example the real-post dev set)."""
+"""Evaluation of a classifier against a labeled JSONL file, beside the two baselines."""
 
 from __future__ import annotations
 
@@ -6,23 +6,39 @@ from pathlib import Path
 
 import numpy as np
 
-from .prediction import CLAIMS, SENTIMENTS
+from .baselines import Baseline
+from .dataset import LabeledText, read_labeled
 from .predict import Classifier, load_model
-from .train import LabeledText, read_labeled
+from .prediction import CLAIMS, SENTIMENTS
+
+# The issue's targets on the real dev set (shared/data/posts/real_posts_dev.jsonl).
+TARGETS = {"sentiment_macro_f1": 0.65, "claims_macro_f1": 0.60}
 
 
 def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
-    """Sentiment and claim metrics of `model` (default: the committed one) on `data_path`."""
-    # Imported here, not at the top: see the note in train.py on scikit-learn's import time.
-    from sklearn.metrics import confusion_matrix
-
+    """Metrics of `model` (default: the active one) and of the baselines on `data_path`."""
     model = model or load_model()
     rows = read_labeled(data_path)
-    predictions = model.predict([row.text for row in rows])
+    texts = [row.text for row in rows]
     result = {
         "data": str(data_path),
         "model_id": model.model_id,
         "model_version": model.model_version,
+        **score_predictions(rows, model.predict(texts)),
+        "baseline": {
+            "model_id": Baseline.model_id,
+            **score_predictions(rows, Baseline().predict(texts)),
+        },
+        "targets": TARGETS,
+    }
+    return result
+
+
+def score_predictions(rows: list[LabeledText], predictions: list) -> dict:
+    """Overall and per-language metrics, and the sentiment confusion matrix."""
+    from sklearn.metrics import confusion_matrix
+
+    result = {
         **_metrics(rows, predictions),
         "confusion_matrix": {
             "labels": list(SENTIMENTS),
@@ -57,23 +73,34 @@ def _metrics(rows: list[LabeledText], predictions: list) -> dict:
         }
         for i, label in enumerate(CLAIMS)
     }
+    true_sentiment = [r.sentiment for r in rows]
+    pred_sentiment = [p.sentiment for p in predictions]
+    sp, sr, sf, ss = precision_recall_fscore_support(
+        true_sentiment, pred_sentiment, labels=SENTIMENTS, average=None, zero_division=0
+    )
     return {
         "n": len(rows),
         "sentiment_macro_f1": round(
             float(
                 f1_score(
-                    [r.sentiment for r in rows],
-                    [p.sentiment for p in predictions],
-                    labels=SENTIMENTS,
-                    average="macro",
+                    true_sentiment, pred_sentiment, labels=SENTIMENTS, average="macro",
                     zero_division=0,
                 )
             ),
             4,
         ),
         "sentiment_accuracy": round(
-            float(np.mean([r.sentiment == p.sentiment for r, p in zip(rows, predictions)])), 4
+            float(np.mean([t == q for t, q in zip(true_sentiment, pred_sentiment)])), 4
         ),
+        "sentiment": {
+            label: {
+                "precision": round(float(sp[i]), 4),
+                "recall": round(float(sr[i]), 4),
+                "f1": round(float(sf[i]), 4),
+                "support": int(ss[i]),
+            }
+            for i, label in enumerate(SENTIMENTS)
+        },
         # Always over all six labels, as the targets are stated; a label with no true and no
         # predicted example in a slice counts as 0, so small per-language slices read low.
         "claims_macro_f1": round(float(np.mean(f)), 4),
@@ -82,27 +109,45 @@ def _metrics(rows: list[LabeledText], predictions: list) -> dict:
 
 
 def format_report(result: dict) -> str:
-    """A plain-text table of an `evaluate` result."""
+    """A plain-text report of an `evaluate` result: the model and the baselines side by side."""
+    base = result["baseline"]
     lines = [
         f"{result['model_id']} {result['model_version']} on {result['data']} (n={result['n']})",
-        f"sentiment macro-F1 {result['sentiment_macro_f1']:.3f}  "
-        f"accuracy {result['sentiment_accuracy']:.3f}",
-        f"claims macro-F1    {result['claims_macro_f1']:.3f}",
+        f"baseline: {base['model_id']} (VADER + Chinese lexicon for sentiment, keyword rules "
+        "for claims)",
         "",
-        f"{'claim':<18}{'P':>7}{'R':>7}{'F1':>7}{'n':>5}",
+        f"{'':<20}{'model':>8}{'baseline':>10}{'target':>8}  met",
     ]
-    for label, m in result["claims"].items():
-        lines.append(
-            f"{label:<18}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>5}"
-        )
-    cm = result["confusion_matrix"]
-    lines += ["", "sentiment confusion (rows true, columns predicted)"]
-    lines.append(" " * 10 + "".join(f"{label:>10}" for label in cm["labels"]))
-    for label, row in zip(cm["labels"], cm["matrix"]):
-        lines.append(f"{label:<10}" + "".join(f"{v:>10}" for v in row))
-    lines += ["", f"{'lang':<6}{'n':>5}{'sent F1':>10}{'claims F1':>11}"]
+    for key, name in (("sentiment_macro_f1", "sentiment macro-F1"),
+                      ("claims_macro_f1", "claims macro-F1")):
+        target = result["targets"][key]
+        met = "yes" if result[key] >= target else "NO"
+        lines.append(f"{name:<20}{result[key]:>8.3f}{base[key]:>10.3f}{target:>8.2f}  {met}")
+    lines.append(
+        f"{'sentiment accuracy':<20}{result['sentiment_accuracy']:>8.3f}"
+        f"{base['sentiment_accuracy']:>10.3f}"
+    )
+    lines += ["", f"{'label':<18}{'P':>7}{'R':>7}{'F1':>7}{'n':>5}{'base F1':>9}"]
+    for group in ("sentiment", "claims"):
+        for label, m in result[group].items():
+            lines.append(
+                f"{label:<18}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
+                f"{m['support']:>5}{base[group][label]['f1']:>9.3f}"
+            )
+    for name, res in (("model", result), ("baseline", base)):
+        cm = res["confusion_matrix"]
+        lines += ["", f"sentiment confusion, {name} (rows true, columns predicted)"]
+        lines.append(" " * 10 + "".join(f"{label:>10}" for label in cm["labels"]))
+        for label, row in zip(cm["labels"], cm["matrix"]):
+            lines.append(f"{label:<10}" + "".join(f"{v:>10}" for v in row))
+    lines += [
+        "",
+        f"{'lang':<6}{'n':>5}{'sent F1':>10}{'claims F1':>11}{'base sent':>11}{'base claims':>13}",
+    ]
     for lang, m in result["per_lang"].items():
+        b = base["per_lang"][lang]
         lines.append(
             f"{lang:<6}{m['n']:>5}{m['sentiment_macro_f1']:>10.3f}{m['claims_macro_f1']:>11.3f}"
+            f"{b['sentiment_macro_f1']:>11.3f}{b['claims_macro_f1']:>13.3f}"
         )
     return "\n".join(lines)

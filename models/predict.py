@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from .encoder import Encoder, TextFeatures
+from .encoder import TextFeatures
 from .prediction import CLAIMS, SENTIMENTS, Prediction
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -40,6 +40,9 @@ class Classifier:
         self.model_id: str = config["model_id"]
         self.model_version: str = config["model_version"]
         self.thresholds = np.array([config["thresholds"][c] for c in CLAIMS], dtype=np.float32)
+        self._sentiment_offsets = np.array(
+            [config["sentiment_offsets"][s] for s in SENTIMENTS], dtype=np.float32
+        )
         self._sentiment_coef = weights["sentiment_coef"]
         self._sentiment_intercept = weights["sentiment_intercept"]
         self._claims_coef = weights["claims_coef"]
@@ -59,6 +62,9 @@ class Classifier:
         """(sentiment probabilities (n, 3), claim probabilities (n, 6)) for `texts`."""
         x = self.features.transform(texts)
         logits = np.asarray(x @ self._sentiment_coef.T) + self._sentiment_intercept
+        # Offsets tuned on the validation split shift the decision toward the classes the
+        # balanced head under-predicts; the probabilities reported are the shifted ones.
+        logits += self._sentiment_offsets
         logits -= logits.max(axis=1, keepdims=True)
         sentiment = np.exp(logits)
         sentiment /= sentiment.sum(axis=1, keepdims=True)
@@ -111,26 +117,42 @@ class Classifier:
         return result
 
 
-def load_model(path: str | Path | None = None, *, encoder_path: str | None = None) -> Classifier:
+def load_model(
+    path: str | Path | None = None, *, encoder_path: str | None = None, precision: str = "auto"
+) -> Classifier:
     """Load a model directory; by default the one named in artifacts/ACTIVE, else the newest.
 
-    `encoder_path` overrides where the encoder is loaded from (it must be the same encoder the
-    model was trained with: the weights are tied to its embedding space).
+    `encoder_path` overrides where the encoder (or, for a static model, its tokenizer) is loaded
+    from: it must be the same encoder the model was trained with, as the weights are tied to its
+    embedding space. `precision` applies to transformer encoders ("fp32", "int8", "bf16").
     """
+    from .train import TrainOptions, build_features
+
     directory = Path(path) if path is not None else _default_directory()
     config_path = directory / "config.json"
     if not config_path.is_file():
         raise FileNotFoundError(
             f"{directory} is not a trained model: expected config.json and weights.npz in it "
-            "(written by models.train.train)."
+            "(written by `launchwatch models train`)."
         )
     config = json.loads(config_path.read_text(encoding="utf-8"))
+    if "options" not in config:
+        raise ValueError(
+            f"{directory}/config.json has no 'options': it was written by an older trainer "
+            "(before 0.2.0); retrain it with `launchwatch models train`."
+        )
     with np.load(directory / "weights.npz") as npz:
         weights = {name: npz[name] for name in npz.files}
-    encoder = Encoder(encoder_path or config["encoder_path"], max_length=config["max_length"])
-    features = TextFeatures(
-        encoder, tuple(config["ngram_range"]), config["n_features"], config["embedding_weight"]
-    )
+    options = dict(config["options"])
+    options["ngram_range"] = tuple(options["ngram_range"])
+    if encoder_path:
+        options["encoder_path"] = encoder_path
+    options = TrainOptions(**options)
+    table = None
+    if options.encoder_kind == "static":
+        with np.load(directory / "tokens.npz") as npz:
+            table = npz["table"].astype(np.float32)
+    features = build_features(options, table, precision=precision)
     return Classifier(directory, features, config, weights)
 
 
@@ -147,7 +169,7 @@ def _default_directory() -> Path:
     if not candidates:
         raise FileNotFoundError(
             f"no trained model under {ARTIFACTS}; train one with "
-            "models.train.train('models/data/seed.jsonl', 'models/artifacts')."
+            "`launchwatch models train`."
         )
     newest = max(candidates, key=lambda p: json.loads(p.read_text(encoding="utf-8"))["trained_at"])
     return newest.parent

@@ -4,17 +4,51 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from models import CLAIMS, SENTIMENTS, Prediction, load_model, predict, train
-from models.predict import predict_jsonl, split_sentences
+from models.dataset import DEV_JACCARD, import_labels, jaccard, normalise, trigrams
+from models.encoder import default_encoder_path
+from models.predict import ACTIVE, predict_jsonl, split_sentences
+from models.train import TrainOptions
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "models" / "data" / "seed.jsonl"
+DATA = ROOT / "models" / "data"
+SEED = DATA / "seed.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
+
+
+def training_rows() -> list[dict]:
+    """Every row training reads: all models/data/*.jsonl."""
+    return [
+        json.loads(line)
+        for path in sorted(DATA.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def small_training_file(tmp_path: Path, every: int = 8) -> Path:
+    """Every `every`-th training row, real and written, in one file (a tiny, fast training set)."""
+    subset = tmp_path / f"subset-{every}.jsonl"
+    subset.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in training_rows()[::every]),
+        encoding="utf-8",
+    )
+    return subset
+
+
+def tiny_table() -> np.ndarray:
+    """A seeded random token table with MiniLM's vocabulary size: distilling the real one takes
+    minutes, and training's reproducibility does not depend on what the vectors mean."""
+    from transformers import AutoTokenizer
+
+    size = len(AutoTokenizer.from_pretrained(default_encoder_path(), local_files_only=True))
+    return np.random.default_rng(7).standard_normal((size, 16)).astype(np.float32)
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +73,8 @@ def test_predictions_follow_the_contract(model):
         assert all(0.0 <= v <= 1.0 for v in prediction.scores.values())
         assert sum(prediction.scores[s] for s in SENTIMENTS) == pytest.approx(1.0, abs=1e-3)
         assert set(prediction.evidence) == set(prediction.claims)
-        assert prediction.model_id == "minilm-linear"
-        assert re.fullmatch(r"0\.1\.0\+[0-9a-f]{8}", prediction.model_version)
+        assert f"{prediction.model_id}-{prediction.model_version}" == ACTIVE.read_text().strip()
+        assert re.fullmatch(r"0\.2\.0\+[0-9a-f]{8}", prediction.model_version)
     assert predictions[2].claims == (), "a blank text asserts nothing"
 
 
@@ -94,21 +128,41 @@ def test_sentences_split_on_english_and_chinese_punctuation():
 
 
 def test_training_is_reproducible(tmp_path):
-    lines = SEED.read_text(encoding="utf-8").splitlines()
-    subset = tmp_path / "subset.jsonl"
-    subset.write_text("\n".join(lines[::8]) + "\n", encoding="utf-8")
-    first = train(subset, tmp_path / "a", seed=3)
-    second = train(subset, tmp_path / "b", seed=3)
+    subset = small_training_file(tmp_path, every=16)
+    options = TrainOptions(n_features=2**12, c_sentiment=1.0, c_claim=1.0)
+    first = train(subset, tmp_path / "a", options=options, seed=3, table=tiny_table())
+    second = train(subset, tmp_path / "b", options=options, seed=3, table=tiny_table())
     assert first.name == second.name
-    with np.load(first / "weights.npz") as a, np.load(second / "weights.npz") as b:
-        assert a.files == b.files
-        for name in a.files:
-            np.testing.assert_array_equal(a[name], b[name])
+    for artifact in ("weights.npz", "tokens.npz"):
+        with np.load(first / artifact) as a, np.load(second / artifact) as b:
+            assert a.files == b.files
+            for name in a.files:
+                np.testing.assert_array_equal(a[name], b[name])
     assert (first / "config.json").read_text() == (second / "config.json").read_text()
     card = json.loads((first / "model_card.json").read_text())
-    assert card["n_examples"] == len(lines[::8]) and card["seed"] == 3
+    assert card["n_examples"] == len(training_rows()[::16]) and card["seed"] == 3
+    assert card["validation"]["n"] > 0 and 0 <= card["validation"]["claims_macro_f1"] <= 1
     reloaded = load_model(first).predict(["Maverick is great at chat."])[0]
-    assert reloaded.model_version == first.name.removeprefix("minilm-linear-")
+    assert reloaded.model_version == first.name.removeprefix("minilm-static-linear-")
+
+
+def test_a_transformer_encoder_loads_from_a_local_directory(tmp_path):
+    """Any encoder by configuration: a copy of MiniLM in another directory, trained and reloaded."""
+    local = tmp_path / "my-encoder"
+    shutil.copytree(default_encoder_path(), local)
+    options = TrainOptions(encoder_kind="transformer", encoder_path=str(local), n_features=2**10)
+    directory = train(small_training_file(tmp_path, every=20), tmp_path / "out", options=options)
+    config = json.loads((directory / "config.json").read_text())
+    assert config["options"]["encoder_path"] == str(local) and config["encoder"] == "my-encoder"
+    model = load_model(directory, precision="fp32")
+    assert model.features.encoder.model_id == "my-encoder"
+    assert model.model_id == "minilm-linear"
+    text = ["DeepSeek V3 crashes vLLM with out of memory errors."]
+    original = load_model(directory, encoder_path=default_encoder_path(), precision="fp32")
+    # The copy is the same network, so the override gives the same scores.
+    assert model.predict(text)[0].scores == original.predict(text)[0].scores
+    with pytest.raises(OSError, match="could not load encoder"):
+        load_model(directory, encoder_path=str(tmp_path / "missing"))
 
 
 def test_training_rejects_a_label_outside_the_schema(tmp_path):
@@ -158,53 +212,91 @@ def test_predict_jsonl_names_the_bad_line(model, tmp_path, bad_line, found):
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
 
 
-def _normalise(text: str) -> str:
-    return re.sub(r"\W+", "", text.lower())
-
-
-def _trigrams(text: str) -> set[str]:
-    norm = _normalise(text)
-    return {norm[i : i + 3] for i in range(len(norm) - 2)}
-
-
-def test_seed_set_does_not_leak_the_dev_set():
+def test_no_training_file_leaks_the_dev_set():
     if not DEV.is_file():
         pytest.skip(f"{DEV} is absent (../shared is not mounted)")
     dev_rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
-    seed = [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines()]
-    dev_norm = {_normalise(d["text"]) for d in dev_rows}
-    dev_grams = [_trigrams(d["text"]) for d in dev_rows]
+    dev_norm = {normalise(d["text"]) for d in dev_rows}
+    dev_grams = [trigrams(d["text"]) for d in dev_rows]
     # Real training posts come from the same kind of pages as the dev posts: no page may serve
     # both, or a dev post's neighbours in its thread would be trained on.
     dev_urls = {d["source_url"] for d in dev_rows}
-    for row in seed:
+    rows = training_rows()
+    assert len(rows) > len(SEED.read_text().splitlines()), "the annotators' files are read too"
+    for row in rows:
         assert row.get("source_url") not in dev_urls, row["source_url"]
-        assert _normalise(row["text"]) not in dev_norm, row["text"]
-        grams = _trigrams(row["text"])
+        assert normalise(row["text"]) not in dev_norm, row["text"]
+        grams = trigrams(row["text"])
         for other in dev_grams:
-            jaccard = len(grams & other) / max(1, len(grams | other))
-            assert jaccard < 0.5, (row["text"], jaccard)
+            assert jaccard(grams, other) < DEV_JACCARD, row["text"]
 
 
-def test_seed_set_meets_its_card():
-    rows = [json.loads(line) for line in SEED.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 700
-    assert len({_normalise(r["text"]) for r in rows}) == len(rows)
+def test_training_data_meets_its_card():
+    rows = training_rows()
+    assert len(rows) >= 1900
+    assert len({normalise(r["text"]) for r in rows}) == len(rows)
     assert len({r["id"] for r in rows}) == len(rows)
-    assert 0.30 <= sum(r["lang"] == "zh" for r in rows) / len(rows) <= 0.40
+    assert sum(r["lang"] == "zh" for r in rows) >= 500
     for claim in CLAIMS:
-        assert sum(claim in r["claims"] for r in rows) >= 50, claim
+        assert sum(claim in r["claims"] for r in rows) >= 150, claim
     written = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
     real = [r for r in rows if r["synthetic"] is False]
-    assert len(real) >= 200
+    assert len(real) >= 1000
+    assert {r["platform"] for r in real} == {"hackernews", "reddit", "x", "forum", "github", "blog"}
     for row in rows:
         assert row["sentiment"] in SENTIMENTS
         assert row["claims"] == [c for c in CLAIMS if c in row["claims"]]
         if row["synthetic"] is True:
-            assert set(row) == written and row["id"].startswith("seed-")
+            assert set(row) in (written, written | {"source_url"})
         else:
-            assert set(row) == written | {"source_url"} and row["id"].startswith("real-")
+            assert set(row) == written | {"source_url"}
             assert re.match(r"https?://\S+$", row["source_url"]), row
+
+
+def test_import_keeps_valid_rows_and_says_why_it_left_the_others_out(tmp_path):
+    dev = tmp_path / "dev.jsonl"
+    dev_text = "DeepSeek R1 keeps repeating the same paragraph forever in my tests"
+    dev.write_text(json.dumps({"text": dev_text, "sentiment": "negative", "claims": ["regression"],
+                               "source_url": "https://example.org/dev-thread"}) + "\n")
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "seed.jsonl").write_text(json.dumps({
+        "id": "s1", "text": "Gemini 2.5 Pro is the best model for long documents I have tried.",
+        "lang": "en", "platform": "x", "sentiment": "positive", "claims": ["praise"],
+        "synthetic": True}) + "\n")
+    good = {"id": "a1", "text": "Qwen3 30B runs at 40 tokens/s on my laptop, very impressive.",
+            "lang": "en", "platform": "reddit", "sentiment": "positive",
+            "claims": ["praise"], "synthetic": False,
+            "source_url": "https://example.org/a"}
+    lines = [
+        good,
+        {**good, "id": "a2", "claims": ["praise", "regression"], "text": "Llama 4 got worse."},
+        {**good, "id": "a3", "sentiment": "angry", "text": "x1"},
+        {**good, "id": "a4", "source_url": "https://example.org/dev-thread", "text": "other"},
+        {**good, "id": "a5", "text": dev_text + "!"},
+        {**good, "id": "a6", "text": "Gemini 2.5 Pro is the best model for long documents I tried."},
+        {**good, "id": "a7", "text": "Qwen3 30B runs at 40 tokens/s on my laptop, very impressive!!"},
+        {k: v for k, v in good.items() if k != "source_url"} | {"id": "a8", "text": "no url"},
+        {**good, "id": "a9", "platform": "weibo", "text": "platform off the list"},
+    ]
+    source = tmp_path / "en.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in lines) + '\n{"id": "torn', encoding="utf-8")
+    target = data_dir / "real_en.jsonl"
+    result = import_labels(source, target, dev_path=dev, data_dir=data_dir)
+    kept = [json.loads(line) for line in target.read_text().splitlines()]
+    assert [r["id"] for r in kept] == ["a1", "a2"] and result.kept == 2
+    assert kept[1]["claims"] == ["regression", "praise"]
+    reasons = dict(result.dropped)
+    assert "'sentiment' must be one of" in reasons[3]
+    assert "dev-set page" in reasons[4]
+    assert "too close to the dev set" in reasons[5]
+    assert "near-duplicate" in reasons[6] and "seed.jsonl" in reasons[6]
+    assert "same text as a row already" in reasons[7]
+    assert "needs its 'source_url'" in reasons[8]
+    assert "'platform' must be one of" in reasons[9]
+    assert "invalid JSON" in reasons[10]
+    # Re-running on the same (or a grown) file rewrites the target with the same rows.
+    assert import_labels(source, target, dev_path=dev, data_dir=data_dir).kept == 2
 
 
 def test_training_rejects_a_source_url_that_is_not_a_url(tmp_path):
@@ -213,3 +305,19 @@ def test_training_rejects_a_source_url_that_is_not_a_url(tmp_path):
     bad.write_text(json.dumps(row) + "\n")
     with pytest.raises(ValueError, match=r"bad.jsonl:1: 'source_url' must be an http\(s\) URL"):
         train(bad, tmp_path / "out")
+
+
+def test_baselines_score_lexicon_sentiment_and_keyword_claims():
+    from models.baselines import Baseline, chinese_polarity, keyword_claims, lexicon_sentiment
+
+    assert lexicon_sentiment("This model is amazing, I love it!")[0] == "positive"
+    assert lexicon_sentiment("Terrible release, a huge disappointment.")[0] == "negative"
+    assert lexicon_sentiment("Llama 4 was released on Saturday.")[0] == "neutral"
+    assert chinese_polarity("这个模型很好用") == 1
+    assert chinese_polarity("这个模型不好用") == -1, "a negator flips the hit"
+    assert lexicon_sentiment("部署一直报错，太差了")[0] == "negative"
+    assert keyword_claims("I think the questions leaked into training") == {"contamination": "leaked"}
+    assert set(keyword_claims("用 vLLM 部署时显存不足")) == {"deployment_issue"}
+    prediction = Baseline().predict(["They cherry-picked the benchmarks."])[0]
+    assert prediction.claims == ("benchmark_gaming",)
+    assert prediction.evidence == {"benchmark_gaming": "cherry-picked"}

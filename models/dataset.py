@@ -1,0 +1,251 @@
+"""Labeled data: reading it, hashing it, and admitting annotators' files into models/data/.
+
+Training reads every `*.jsonl` under models/data/ (the seed set and the annotators' real posts),
+so a file admitted here is trained on; `import_labels` is the gate that keeps bad rows, the dev
+set and near-duplicates out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .prediction import CLAIMS, SENTIMENTS
+
+DATA_DIR = Path(__file__).parent / "data"
+PLATFORMS = ("hackernews", "reddit", "x", "forum", "github", "blog")
+ROW_KEYS = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
+# Character-3-gram Jaccard at or above which a text counts as the same passage as a dev text
+# (the data card's rule) or as another training text (a re-paste with small edits).
+DEV_JACCARD = 0.3
+DUPLICATE_JACCARD = 0.8
+
+
+@dataclass(frozen=True)
+class LabeledText:
+    text: str
+    lang: str
+    sentiment: str
+    claims: tuple[str, ...]
+    # Where a real post was copied from; None for text written for the training set.
+    source_url: str | None = None
+    platform: str = ""
+
+
+def read_labeled(path: str | Path) -> list[LabeledText]:
+    """Read a labeled JSONL file (training or dev), failing on the first malformed line."""
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if line.strip():
+                rows.append(_parse_labeled(line, path, lineno))
+    if not rows:
+        raise ValueError(f"{path}: no labeled examples found; expected JSON lines with text labels")
+    return rows
+
+
+def training_files(path: str | Path) -> list[Path]:
+    """The labeled files `path` stands for: itself, or every *.jsonl in it (sorted by name)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.jsonl"))
+        if not files:
+            raise ValueError(f"{path}: no *.jsonl files in this directory; expected labeled data")
+        return files
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such labeled file or directory")
+    return [path]
+
+
+def read_training_data(path: str | Path) -> tuple[list[LabeledText], str]:
+    """(rows of every file under `path`, sha256 over the files' names and bytes)."""
+    digest = hashlib.sha256()
+    rows: list[LabeledText] = []
+    for file in training_files(path):
+        content = file.read_bytes()
+        digest.update(file.name.encode() + b"\0" + content + b"\0")
+        rows.extend(read_labeled(file))
+    return rows, digest.hexdigest()
+
+
+def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:
+    where = f"{path}:{lineno}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: expected one JSON object per line, found invalid JSON "
+                         f"({exc.msg} at column {exc.colno})") from exc
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where}: expected a JSON object, found {type(obj).__name__}")
+    problem = _label_problem(obj)
+    if problem:
+        raise ValueError(f"{where}: {problem}")
+    return LabeledText(
+        obj["text"],
+        str(obj.get("lang", "und")),
+        obj["sentiment"],
+        tuple(c for c in CLAIMS if c in obj["claims"]),
+        obj.get("source_url"),
+        str(obj.get("platform", "")),
+    )
+
+
+def _label_problem(obj: dict) -> str | None:
+    """What is wrong with the text and labels of a row, or None."""
+    text, sentiment, claims = obj.get("text"), obj.get("sentiment"), obj.get("claims")
+    if not isinstance(text, str) or not text.strip():
+        return f"expected a non-empty string in 'text', found {text!r}"
+    if sentiment not in SENTIMENTS:
+        return f"'sentiment' must be one of {SENTIMENTS}, found {sentiment!r}"
+    if not isinstance(claims, list) or not set(claims) <= set(CLAIMS):
+        return f"'claims' must be a list drawn from {CLAIMS}, found {claims!r}"
+    source_url = obj.get("source_url")
+    if source_url is not None and not (
+        isinstance(source_url, str) and re.match(r"https?://\S+$", source_url)
+    ):
+        return f"'source_url' must be an http(s) URL or absent, found {source_url!r}"
+    return None
+
+
+def normalise(text: str) -> str:
+    """Lower-case word characters only: equal for texts that differ in spacing or punctuation."""
+    return re.sub(r"\W+", "", text.lower())
+
+
+def trigrams(text: str) -> frozenset[str]:
+    norm = normalise(text)
+    return frozenset(norm[i : i + 3] for i in range(len(norm) - 2))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+@dataclass
+class ImportResult:
+    kept: int = 0
+    # (line number in the source, reason) of every row left out.
+    dropped: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _NearDuplicates:
+    """Trigram sets indexed by trigram, so a text is compared only with texts sharing one."""
+
+    def __init__(self) -> None:
+        self._sets: list[frozenset[str]] = []
+        self._labels: list[str] = []
+        self._index: dict[str, list[int]] = {}
+
+    def add(self, grams: frozenset[str], label: str) -> None:
+        for gram in grams:
+            self._index.setdefault(gram, []).append(len(self._sets))
+        self._sets.append(grams)
+        self._labels.append(label)
+
+    def closest(self, grams: frozenset[str]) -> tuple[float, str]:
+        candidates = {i for gram in grams for i in self._index.get(gram, ())}
+        best = max(((jaccard(grams, self._sets[i]), i) for i in candidates), default=(0.0, -1))
+        return best[0], (self._labels[best[1]] if best[1] >= 0 else "")
+
+
+def import_labels(
+    source: str | Path,
+    target: str | Path,
+    *,
+    dev_path: str | Path,
+    data_dir: str | Path = DATA_DIR,
+) -> ImportResult:
+    """Copy the valid, new rows of an annotator's file `source` into `target` (replaced whole).
+
+    A row is left out, with its reason, when its keys or labels are off the schema, its page is
+    a dev-set page, its text is a dev text or close to one (3-gram Jaccard >= DEV_JACCARD), or it
+    repeats a text already in `data_dir` (other than `target`) or earlier in `source`.
+    Re-running on a grown `source` gives the same rows plus the new ones.
+    """
+    source, target = Path(source), Path(target)
+    dev_rows = read_labeled(dev_path)
+    dev_urls = {row.source_url for row in dev_rows if row.source_url}
+    dev_index = _NearDuplicates()
+    for row in dev_rows:
+        dev_index.add(trigrams(row.text), f"dev text {row.text[:40]!r}")
+    seen = _NearDuplicates()
+    seen_norm: set[str] = set()
+    for file in sorted(Path(data_dir).glob("*.jsonl")):
+        if file.resolve() == target.resolve():
+            continue
+        for row in read_labeled(file):
+            seen.add(trigrams(row.text), f"{file.name} text {row.text[:40]!r}")
+            seen_norm.add(normalise(row.text))
+
+    result = ImportResult()
+    kept_lines: list[str] = []
+    for lineno, obj in _json_lines(source, result):
+        reason = _row_problem(obj) or _leak_problem(obj, dev_urls, dev_index)
+        if reason is None:
+            norm = normalise(obj["text"])
+            grams = trigrams(obj["text"])
+            score, label = seen.closest(grams)
+            if norm in seen_norm:
+                reason = "same text as a row already in the training data"
+            elif score >= DUPLICATE_JACCARD:
+                reason = f"near-duplicate (3-gram Jaccard {score:.2f}) of {label}"
+            else:
+                seen.add(grams, f"{source.name} line {lineno}")
+                seen_norm.add(norm)
+        if reason:
+            result.dropped.append((lineno, reason))
+            continue
+        obj["claims"] = [c for c in CLAIMS if c in obj["claims"]]
+        kept_lines.append(json.dumps(obj, ensure_ascii=False))
+        result.kept += 1
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text("".join(line + "\n" for line in kept_lines), encoding="utf-8")
+    os.replace(partial, target)
+    return result
+
+
+def _json_lines(path: Path, result: ImportResult) -> Iterable[tuple[int, dict]]:
+    with open(path, encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                # An annotator may be mid-append: a torn last line is skipped, not fatal.
+                result.dropped.append((lineno, f"invalid JSON ({exc.msg} at column {exc.colno})"))
+                continue
+            if not isinstance(obj, dict):
+                result.dropped.append((lineno, f"expected a JSON object, found {type(obj).__name__}"))
+                continue
+            yield lineno, obj
+
+
+def _row_problem(obj: dict) -> str | None:
+    missing = ROW_KEYS - set(obj)
+    if missing:
+        return f"missing keys {sorted(missing)}; every row needs {sorted(ROW_KEYS)}"
+    problem = _label_problem(obj)
+    if problem:
+        return problem
+    if obj["platform"] not in PLATFORMS:
+        return f"'platform' must be one of {PLATFORMS}, found {obj['platform']!r}"
+    if obj["synthetic"] is False and not obj.get("source_url"):
+        return "a real row ('synthetic': false) needs its 'source_url'"
+    if obj["synthetic"] not in (True, False):
+        return f"'synthetic' must be true or false, found {obj['synthetic']!r}"
+    return None
+
+
+def _leak_problem(obj: dict, dev_urls: set[str], dev_index: _NearDuplicates) -> str | None:
+    if obj.get("source_url") in dev_urls:
+        return f"its page {obj['source_url']} is a dev-set page"
+    score, label = dev_index.closest(trigrams(obj["text"]))
+    if score >= DEV_JACCARD:
+        return f"too close to the dev set (3-gram Jaccard {score:.2f} with {label})"
+    return None
