@@ -2,10 +2,9 @@
 
 Generates the warehouse with DuckDB SQL (bench/timeline_data.sql: posts, their launch links,
 one classification each, ten benchmark events and a collection window per launch) in a
-temporary file, then times each query at warm cache (one untimed run first) and prints the medians. Impact and compare read
-the stored launch_post_facts (refreshed once, as a run does); the timeline reads the post_facts
-view, which joins posts, links and labels at query time. The goal is each under
-100 ms. For scale, it also times a baseline in the same run: counting each launch's posts
+temporary file, then times each query at warm cache (one untimed run first) and prints the medians. All
+three read the stored launch_post_facts, refreshed once first, as each run does after
+classifying and before publishing. The goal is each under 100 ms. For scale, it also times a baseline in the same run: counting each launch's posts
 straight from post_launches, the least any of these queries must do; the ratio to it says how
 much the views add.
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from models.prediction import CLAIMS
+from warehouse import facts
 from warehouse.catalogue import UnknownLaunch, link_posts, load_catalogue, sync_catalogue
 from warehouse.db import connect
 from warehouse.events import import_timeline
@@ -75,6 +76,8 @@ def con(tmp_path_factory):
     path = tmp_path_factory.mktemp("events") / "events.csv"
     path.write_text(EVENTS_CSV, encoding="utf-8")
     import_timeline(con, catalogue, path)
+    # What every run does after classifying: the timeline reads the stored launch_post_facts.
+    facts.refresh(con)
     yield con
     con.close()
 

@@ -175,6 +175,21 @@ def test_snapshot_is_readable_while_the_writer_holds_the_database(tmp_path):
     writer.close()
 
 
+def test_every_publish_rebuilds_the_launch_facts_the_timeline_reads(tmp_path):
+    # Posts loaded without a classify/analyze step (`import --load-only`, then `events import`)
+    # must still reach the published timeline, which reads the stored launch_post_facts.
+    db = tmp_path / "lw.duckdb"
+    writer = connect(db)
+    upsert_posts(writer, [make_post("1")], [raw_for(make_post("1"))])
+    writer.execute("INSERT INTO post_launches VALUES ('hackernews:1', 'llama-4', [], [], 'alias')")
+    snapshot.publish(writer, db, T0)
+    writer.close()
+    with snapshot.open_snapshot(db) as reader:
+        assert reader.execute("SELECT launch_key, posts, negative_share FROM timeline_day_all").fetchall() == [
+            ("llama-4", 1, None)
+        ]
+
+
 def test_missing_snapshot_says_what_to_run(tmp_path):
     with pytest.raises(WarehouseError, match="launchwatch run"):
         snapshot.open_snapshot(tmp_path / "none.duckdb")

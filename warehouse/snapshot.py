@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import facts
 from warehouse.db import WarehouseError, connect
 
 
@@ -25,10 +26,15 @@ def snapshot_path(db_path: str | Path) -> Path:
 
 
 def publish(con: duckdb.DuckDBPyConnection, db_path: str | Path, published_at: datetime) -> Path:
-    """Checkpoint the writer's database and atomically replace the snapshot with a copy of it."""
+    """Rebuild launch_post_facts, checkpoint the writer's database and atomically replace the
+    snapshot with a copy of it."""
     source = Path(db_path)
     if str(db_path) == ":memory:":
         raise WarehouseError("an in-memory warehouse cannot be published: give a database file path")
+    # The timeline and event queries read this stored copy, not the posts and labels it comes
+    # from; rebuilding it here keeps every publishing path (run, import, events import, alerts
+    # --detect) from shipping a copy older than the posts beside it.
+    facts.refresh(con)
     con.execute("DELETE FROM snapshot_info")
     con.execute("INSERT INTO snapshot_info VALUES (?)", [published_at])
     # After a checkpoint the file alone holds every committed change (the WAL is empty), and this
