@@ -93,6 +93,19 @@ def test_a_tombstone_blanks_the_stored_post_and_an_older_copy_cannot_restore_it(
     assert con.execute("SELECT payload->>'text' FROM raw_items").fetchone()[0] == "[deleted]"
 
 
+def test_a_tombstone_keeps_its_labels_but_loses_the_quoted_evidence(con):
+    live = make_post("1")
+    upsert_posts(con, [live], [raw_for(live)])
+    quoted = Prediction("negative", ("contamination",), {"contamination": 0.9}, {"contamination": "trained on test"}, "m", "1")
+    classifications.save_predictions(con, ["hackernews:1"], [quoted], T0)
+    later = T0 + timedelta(days=1)
+    tombstone = make_post("1", author=None, title=None, text="", deleted=True, collected_at=later)
+    upsert_posts(con, [tombstone], [RawItem("hackernews", {"objectID": "1", "text": "[deleted]"}, "llama 4", later)])
+
+    sentiment, claims, evidence = con.execute("SELECT sentiment, claims, evidence::VARCHAR FROM classifications").fetchone()
+    assert (sentiment, claims, evidence) == ("negative", ["contamination"], "{}")
+
+
 def test_duplicates_in_one_batch_keep_the_last_sighting(con):
     batch = [make_post("1", score=1), make_post("1", score=5)]
     assert upsert_posts(con, batch, [raw_for(p) for p in batch]) == (1, 0)

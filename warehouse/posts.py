@@ -15,6 +15,7 @@ from warehouse.sql import load_sql
 
 UPSERT_POSTS = load_sql("upsert_posts.sql")
 UPSERT_RAW = load_sql("upsert_raw_items.sql")
+FORGET_DELETED_EVIDENCE = load_sql("forget_deleted_evidence.sql")
 
 
 def posts_frame(posts: Sequence[Post]) -> pd.DataFrame:
@@ -59,6 +60,7 @@ def upsert_posts(
         ).fetchone()[0]
         con.execute(UPSERT_POSTS)
         con.execute(UPSERT_RAW)
+        con.execute(FORGET_DELETED_EVIDENCE)
     finally:
         con.unregister("incoming_posts")
         con.unregister("incoming_raw")
