@@ -293,6 +293,8 @@ def classify(settings: cfg.Settings, reclassify: bool, model_path: Path | None) 
         settings = replace(settings, model_path=model_path)
     classifier = steps.default_classifier(settings)
     done = steps.classify(settings, classifier, reclassify=reclassify)
+    # New labels change the claim counts the spike alerts are computed from.
+    steps.analyze(settings)
     snapshot = steps.publish(settings)
     click.echo(f"classified {done} posts with {classifier.model_id} {classifier.model_version}; the timeline now reads this version")
     click.echo(f"snapshot: {snapshot}")
@@ -448,8 +450,9 @@ def import_(settings: cfg.Settings, file: Path, fmt: str | None, platform: str |
         click.echo("not classified: the next `launchwatch run` labels the new posts and publishes the snapshot")
         return
     classified = steps.classify(settings)
+    spikes = steps.analyze(settings)
     snapshot = steps.publish(settings)
-    click.echo(f"classified {classified} posts; snapshot published to {snapshot}")
+    click.echo(f"classified {classified} posts; {spikes} spike alerts; snapshot published to {snapshot}")
 
 
 def main() -> None:
