@@ -33,7 +33,7 @@ from models.train import TrainOptions, split_validation, train  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
 
-_V01 = dict(embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0)  # the settings of version 0.1
+_V01 = dict(encoder_kind="static", embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0)  # the settings of version 0.1
 OPTIONS = {
     "static + ngrams, C 4, weight 1": TrainOptions(**_V01),
     "static, no ngrams, C 4, weight 1": TrainOptions(**_V01, use_ngrams=False),
@@ -43,13 +43,13 @@ OPTIONS = {
     "static + ngrams, C 16": TrainOptions(**{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}),
     "static + ngrams, C 4, weight 2": TrainOptions(**{**_V01, "embedding_weight": 2.0}),
     "static + ngrams, C 4, 256 tokens": TrainOptions(**_V01, max_length=256),
-    "static + ngrams, C 16, weight 2 (chosen)": TrainOptions(),
+    "static + ngrams, C 16, weight 2": TrainOptions(**{**_V01, "c_sentiment": 16.0, "c_claim": 16.0, "embedding_weight": 2.0}),
     "static + ngrams, C 64": TrainOptions(**{**_V01, "c_sentiment": 64.0, "c_claim": 64.0}),
     "static + ngrams, C 16, no class weights": TrainOptions(
         **{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}, class_weight=None
     ),
-    "transformer + ngrams, C 4, weight 1": TrainOptions(**_V01, encoder_kind="transformer"),
-    "transformer, no ngrams, C 4": TrainOptions(**_V01, encoder_kind="transformer", use_ngrams=False),
+    "transformer + ngrams, C 4, weight 1 (chosen)": TrainOptions(),
+    "transformer, no ngrams, C 4": TrainOptions(use_ngrams=False),
 }
 
 

@@ -221,9 +221,9 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 @click.option("--data", "data_path", type=click.Path(exists=True, path_type=Path), default=Path("models/data"), show_default=True, help="Labeled JSON lines: a file, or a directory whose *.jsonl files are all read.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models/artifacts"), show_default=True, help="Where the versioned model directory is written.")
 @click.option("--encoder", "encoder_path", help="Encoder: a Hugging Face id (already in the local cache) or a local directory (env LAUNCHWATCH_ENCODER, default the bundled all-MiniLM-L6-v2).")
-@click.option("--encoder-kind", type=click.Choice(["static", "transformer"]), default="static", show_default=True, help="static: token vectors distilled from the encoder (fast); transformer: the full encoder.")
-@click.option("--c", "c", type=float, default=16.0, show_default=True, help="Inverse regularisation of the logistic heads.")
-@click.option("--embedding-weight", type=float, default=2.0, show_default=True, help="Scale of the embedding columns against the n-gram columns.")
+@click.option("--encoder-kind", type=click.Choice(["static", "transformer"]), default="transformer", show_default=True, help="transformer: the full encoder (the active model); static: token vectors distilled from it (fast, less accurate).")
+@click.option("--c", "c", type=float, default=4.0, show_default=True, help="Inverse regularisation of the logistic heads.")
+@click.option("--embedding-weight", type=float, default=1.0, show_default=True, help="Scale of the embedding columns against the n-gram columns.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj

@@ -33,7 +33,7 @@ def test_reclassify_adds_a_version_and_the_timeline_reads_only_it(httpserver, tm
     second_dir = train(
         small_training_file(tmp_path, every=12),
         tmp_path / "models",
-        options=TrainOptions(n_features=2**10, c_sentiment=1.0, c_claim=1.0),
+        options=TrainOptions(encoder_kind="static", n_features=2**10, c_sentiment=1.0, c_claim=1.0),
         table=tiny_table(),
     )
     result = CliRunner().invoke(

@@ -129,7 +129,7 @@ def test_sentences_split_on_english_and_chinese_punctuation():
 
 def test_training_is_reproducible(tmp_path):
     subset = small_training_file(tmp_path, every=16)
-    options = TrainOptions(n_features=2**12, c_sentiment=1.0, c_claim=1.0)
+    options = TrainOptions(encoder_kind="static", n_features=2**12, c_sentiment=1.0, c_claim=1.0)
     first = train(subset, tmp_path / "a", options=options, seed=3, table=tiny_table())
     second = train(subset, tmp_path / "b", options=options, seed=3, table=tiny_table())
     assert first.name == second.name
