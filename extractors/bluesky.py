@@ -33,7 +33,7 @@ from atproto_client.request import Request
 from extractors.http import AuthError, SourceError, Transient, requested_wait, with_retries
 from extractors.lang import detect_lang
 from extractors.post import NormalizeError, Post, RawItem
-from extractors.query import SearchQuery
+from extractors.query import SearchQuery, check_window
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class BlueskyExtractor:
 
     def fetch(self, query: SearchQuery, since: datetime, until: datetime) -> Iterator[RawItem]:
         """Every post created in [since, until) that search finds for a term, each at-uri once."""
-        _check_window(since, until)
+        check_window(since, until)
         if self._handle and not self._logged_in:
             self._call("login", lambda: self._client.login(self._handle, self._secret, fetch_bsky_profile=False))
             self._logged_in = True
@@ -300,11 +300,3 @@ def _details(error: exceptions.RequestErrorBase) -> str:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _check_window(since: datetime, until: datetime) -> None:
-    for label, value in (("since", since), ("until", until)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
-    if since >= until:
-        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")

@@ -33,7 +33,7 @@ from selectolax.lexbor import LexborHTMLParser
 from extractors.http import NotFound, SourceError, get_json, make_client
 from extractors.lang import detect_lang
 from extractors.post import NormalizeError, Post, RawItem
-from extractors.query import SearchQuery
+from extractors.query import SearchQuery, check_window
 from extractors.text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class DiscourseExtractor:
 
     def fetch(self, query: SearchQuery, since: datetime, until: datetime) -> Iterator[RawItem]:
         """Every post created in [since, until) in the topics the terms find or the query names."""
-        _check_window(since, until)
+        check_window(since, until)
         topics: dict[int, str] = {}
         for thread in query.thread_ids:
             topics.setdefault(self._topic_of_thread(thread), f"thread:{thread}")
@@ -278,14 +278,6 @@ def _parse_time(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed.astimezone(timezone.utc) if parsed.tzinfo else None
-
-
-def _check_window(since: datetime, until: datetime) -> None:
-    for label, value in (("since", since), ("until", until)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
-    if since >= until:
-        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")
 
 
 def _is_int(value: Any) -> bool:

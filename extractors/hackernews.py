@@ -24,7 +24,7 @@ import httpx
 from extractors.http import SourceError, get_json, make_client
 from extractors.lang import detect_lang
 from extractors.post import NormalizeError, Post, RawItem
-from extractors.query import SearchQuery
+from extractors.query import SearchQuery, check_window
 from extractors.text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -183,11 +183,7 @@ def normalize(raw: RawItem, collected_at: datetime) -> Post:
 
 
 def _window(since: datetime, until: datetime) -> tuple[int, int]:
-    for label, value in (("since", since), ("until", until)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
-    if since >= until:
-        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")
+    check_window(since, until)
     return math.ceil(since.timestamp()), math.ceil(until.timestamp())
 
 

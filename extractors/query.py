@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -27,3 +28,12 @@ class SearchQuery:
                 raise TypeError(f"SearchQuery.options[{key!r}] must be a tuple of str, found {value!r}")
         if not self.terms and not self.thread_ids:
             raise ValueError("SearchQuery needs at least one search term or one thread id, found neither")
+
+
+def check_window(since: datetime, until: datetime) -> None:
+    """Every extractor's `fetch` window: timezone-aware instants, `since` before `until`."""
+    for label, value in (("since", since), ("until", until)):
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
+    if since >= until:
+        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")

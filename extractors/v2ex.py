@@ -30,7 +30,7 @@ import httpx
 from extractors.http import NotFound, SourceError, get_json, make_client
 from extractors.lang import detect_lang
 from extractors.post import NormalizeError, Post, RawItem
-from extractors.query import SearchQuery
+from extractors.query import SearchQuery, check_window
 from extractors.text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class V2exExtractor:
 
     def fetch(self, query: SearchQuery, since: datetime, until: datetime) -> Iterator[RawItem]:
         """Matching topics created before `until`, and their replies created in [since, until)."""
-        _check_window(since, until)
+        check_window(since, until)
         start, end = since.timestamp(), until.timestamp()
         terms = [_fold(term) for term in query.terms if _fold(term)]
         topics: dict[int, str] = {}
@@ -316,14 +316,6 @@ def _pages(body: Mapping[str, Any], page: int) -> int:
     pagination = body.get("pagination")
     pages = pagination.get("pages") if isinstance(pagination, Mapping) else None
     return pages if _is_int(pages) else page + 1
-
-
-def _check_window(since: datetime, until: datetime) -> None:
-    for label, value in (("since", since), ("until", until)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
-    if since >= until:
-        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")
 
 
 def _is_int(value: Any) -> bool:

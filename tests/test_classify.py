@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 from click.testing import CliRunner
 
 from flows import steps

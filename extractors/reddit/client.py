@@ -28,7 +28,7 @@ from praw.models import Comment, Redditor, Subreddit
 
 from extractors.http import AuthError, SourceError
 from extractors.post import Post, RawItem
-from extractors.query import SearchQuery
+from extractors.query import SearchQuery, check_window
 from extractors.reddit.normalize import COLLECTOR, normalize
 
 logger = logging.getLogger(__name__)
@@ -202,9 +202,5 @@ def _stated_wait(headers: Mapping[str, str]) -> float | None:
 
 
 def _window(since: datetime, until: datetime) -> tuple[float, float]:
-    for label, value in (("since", since), ("until", until)):
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise ValueError(f"{label} must be a timezone-aware datetime, found {value!r}")
-    if since >= until:
-        raise ValueError(f"since must be before until, found since={since.isoformat()} until={until.isoformat()}")
+    check_window(since, until)
     return since.timestamp(), until.timestamp()

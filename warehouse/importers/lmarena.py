@@ -10,7 +10,6 @@ version's commit, so an event links to the exact snapshot.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import defaultdict
 from datetime import datetime
