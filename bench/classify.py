@@ -3,17 +3,21 @@
 Not a test. Builds 5,000 posts of typical length (10 to 120 MiniLM tokens; training texts, whole
 or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
 
-* production: the active model (`models/artifacts/ACTIVE`) through `Classifier.predict`, the
-  path `launchwatch classify` uses (features, heads, thresholds and evidence sentences);
-* naive: the full-MiniLM reference model, fp32, one post at a time (`predict([text])` per post;
-  no batching, no padding), on the first --naive posts, the rate extrapolated;
-* the other options: int8 dynamic quantization, 64-token truncation and one thread (on the
-  first --sample posts, batches sorted by length and padded per batch), and the static
-  distilled encoder (model2vec-style token table; all posts), whichever is not production.
+* production: the active model (`models/artifacts/ACTIVE`) as `launchwatch classify` loads it
+  (`load_model()`: the ONNX Runtime encoder), through `Classifier.predict`: batches sorted by
+  length and padded per batch, features, heads, thresholds and evidence sentences;
+* naive: the same model with the plain transformers encoder in fp32 (`runtime="torch"`), one
+  post at a time: `score([text])` per post, i.e. tokenize, forward, mean-pool, L2-normalise,
+  n-grams and the same heads; no batching, no padding, no evidence (so it does less work than
+  production), on the first --naive posts;
+* the other options on the first --sample posts: each runtime and precision through `predict`,
+  and the static distilled encoder (model2vec-style token table) if one is committed.
 
-and the dev macro-F1 (sentiment, claims) of each path. The production/naive ratio is printed.
+The paths are timed in turns (--rounds slices each), so load from other processes on the shared
+machine falls on all of them alike and the ratio stays fair even when absolute rates move.
+Prints the dev macro-F1 (sentiment, claims) of each path and the production/naive ratio.
 
-    .venv/bin/python bench/classify.py [--posts 5000] [--naive 500] [--sample 1000]
+    .venv/bin/python bench/classify.py [--posts 5000] [--naive 300] [--sample 1000] [--rounds 10]
 """
 
 from __future__ import annotations
@@ -55,12 +59,6 @@ def make_posts(n: int, tokenizer, seed: int = 0) -> list[str]:
     return [pool[order[i % len(pool)]] for i in range(n)]
 
 
-def rate(fn, texts: list[str]) -> float:
-    started = time.perf_counter()
-    fn(texts)
-    return len(texts) / (time.perf_counter() - started)
-
-
 def dev_f1(model) -> tuple[float, float]:
     rows = read_labeled(DEV)
     result = score_predictions(rows, model.predict([row.text for row in rows]))
@@ -77,77 +75,67 @@ def sibling(model_id: str) -> Path | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=5000)
-    parser.add_argument("--naive", type=int, default=500)
+    parser.add_argument("--naive", type=int, default=300)
     parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args()
 
+    import onnxruntime
     import torch
 
     production = load_model()
-    reference_dir = sibling("minilm-linear")
-    if reference_dir is None:
-        raise SystemExit("no full-MiniLM model beside the active one: train one with "
-                         "`launchwatch models train --encoder-kind transformer`")
-    naive_model = load_model(reference_dir, precision="fp32")
+    active = production.directory
+    naive_model = load_model(active, runtime="torch", precision="fp32")
+    encoder = production.features.encoder
     posts = make_posts(args.posts, naive_model.features.encoder._tokenizer)
     lengths = [len(ids) for ids in naive_model.features.encoder._tokenizer(posts)["input_ids"]]
     print(
-        f"{len(posts)} posts, MiniLM tokens: mean {np.mean(lengths):.0f}, median "
+        f"{len(posts)} posts, tokens: mean {np.mean(lengths):.0f}, median "
         f"{np.median(lengths):.0f}, p90 {np.percentile(lengths, 90):.0f}, min {min(lengths)}, "
-        f"max {max(lengths)}; torch {torch.__version__}, {torch.get_num_threads()} threads"
+        f"max {max(lengths)}; torch {torch.__version__} ({torch.get_num_threads()} threads), "
+        f"onnxruntime {onnxruntime.__version__}"
     )
-    print(f"production: {production.model_id} {production.model_version} "
-          f"({production.features.encoder.model_id})")
-    print(f"reference:  {naive_model.model_id} {naive_model.model_version}")
+    print(f"production: {production.model_id} {production.model_version}, encoder "
+          f"{encoder.model_id}, runtime {getattr(encoder, 'runtime', 'static')} "
+          f"{encoder.precision}")
     print()
 
-    results = []
-    print(f"{'path':<42}{'posts/s':>9}{'posts':>7}{'dev sent F1':>13}{'dev claims F1':>15}")
-
-    def report(name, posts_per_s, n, f1):
-        results.append((name, posts_per_s, n, f1))
-        print(f"{name:<42}{posts_per_s:>9.1f}{n:>7}{f1[0]:>13.3f}{f1[1]:>15.3f}", flush=True)
-
-    production.predict(posts[:64])  # warm-up: tokenizer caches, first-call allocations
-    report("production: active model, sorted batches", rate(production.predict, posts),
-           len(posts), dev_f1(production))
-
-    def one_at_a_time(texts):
+    def naive_loop(texts):
         for text in texts:
-            naive_model.predict([text])
+            naive_model.score([text])
 
-    naive_posts = posts[: args.naive]
-    naive_model.predict(naive_posts[:4])
-    report("naive fp32 loop, one post at a time", rate(one_at_a_time, naive_posts),
-           len(naive_posts), dev_f1(naive_model))
-    naive = results[-1]
-
+    paths = [("production: load_model() default", production.predict, posts, production)]
+    paths.append(("naive: torch fp32, one post at a time", naive_loop, posts[: args.naive], naive_model))
     sample = posts[: args.sample]
-    variants = [
-        ("full MiniLM int8 dynamic quantization", dict(precision="int8"), None, None),
-        ("full MiniLM fp32, truncated at 64 tokens", dict(precision="fp32"), 64, None),
-        ("full MiniLM fp32, 1 thread", dict(precision="fp32"), None, 1),
-    ]
-    if production.model_id != "minilm-linear":
-        variants.insert(0, ("full MiniLM fp32, length-sorted batches", dict(precision="fp32"), None, None))
-    threads = torch.get_num_threads()
-    for name, kwargs, max_length, n_threads in variants:
-        model = load_model(reference_dir, **kwargs)
-        if max_length:
-            model.features.encoder.max_length = max_length
-        torch.set_num_threads(n_threads or threads)
-        model.predict(sample[:64])
-        report(name, rate(model.predict, sample), len(sample), dev_f1(model))
-        torch.set_num_threads(threads)
+    for runtime, precision in [("onnx", "fp32"), ("onnx", "int8"), ("torch", "fp32"), ("torch", "int8")]:
+        if (runtime, precision) == (getattr(encoder, "runtime", None), encoder.precision):
+            continue
+        model = load_model(active, runtime=runtime, precision=precision)
+        name = f"{runtime} {precision}, sorted batches, same-pass evidence"
+        paths.append((name, model.predict, sample, model))
     static_dir = sibling("minilm-static-linear")
-    if static_dir is not None and production.model_id != "minilm-static-linear":
+    if static_dir is not None and static_dir != active:
         static = load_model(static_dir)
-        static.predict(posts[:64])
-        report("static distilled MiniLM (all posts)", rate(static.predict, posts),
-               len(posts), dev_f1(static))
+        paths.append(("static distilled MiniLM", static.predict, posts, static))
+    for _, fn, texts, _ in paths:
+        fn(texts[:16])  # warm-up: tokenizer caches, first-call allocations
 
-    prod_rate, prod_f1 = results[0][1], results[0][3]
-    naive_rate, naive_f1 = naive[1], naive[3]
+    seconds = [0.0] * len(paths)
+    for turn in range(args.rounds):
+        for k, (_, fn, texts, _) in enumerate(paths):
+            lo, hi = len(texts) * turn // args.rounds, len(texts) * (turn + 1) // args.rounds
+            started = time.perf_counter()
+            fn(texts[lo:hi])
+            seconds[k] += time.perf_counter() - started
+
+    print(f"{'path':<54}{'posts/s':>9}{'posts':>7}{'dev sent F1':>13}{'dev claims F1':>15}")
+    rows = []
+    for (name, _, texts, model), spent in zip(paths, seconds):
+        f1 = dev_f1(model)
+        rows.append((len(texts) / spent, f1))
+        print(f"{name:<54}{rows[-1][0]:>9.1f}{len(texts):>7}{f1[0]:>13.3f}{f1[1]:>15.3f}", flush=True)
+
+    (prod_rate, prod_f1), (naive_rate, naive_f1) = rows[0], rows[1]
     ratio = prod_rate / naive_rate
     gap = max(naive_f1[0] - prod_f1[0], naive_f1[1] - prod_f1[1])
     print()

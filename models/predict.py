@@ -21,9 +21,23 @@ CHUNK = 256
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])|\n+")
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of the sentences of `text`, whitespace trimmed, empties dropped."""
+    spans, start = [], 0
+    for match in [*_SENTENCE_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((start + lead, start + len(piece.rstrip())))
+        if match:
+            start = match.end()
+    return spans
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of `text`, each an exact substring of it, stripped, empties dropped."""
-    return [piece.strip() for piece in _SENTENCE_BREAK.split(text) if piece and piece.strip()]
+    return [text[lo:hi] for lo, hi in sentence_spans(text)]
 
 
 class Classifier:
@@ -60,7 +74,9 @@ class Classifier:
 
     def score(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(sentiment probabilities (n, 3), claim probabilities (n, 6)) for `texts`."""
-        x = self.features.transform(texts)
+        return self._heads(self.features.transform(texts))
+
+    def _heads(self, x) -> tuple[np.ndarray, np.ndarray]:
         logits = np.asarray(x @ self._sentiment_coef.T) + self._sentiment_intercept
         # Offsets tuned on the validation split shift the decision toward the classes the
         # balanced head under-predicts; the probabilities reported are the shifted ones.
@@ -73,12 +89,16 @@ class Classifier:
         return sentiment, claims
 
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
-        sentiment, claims = self.score(texts)
+        # Sentences are embedded in the texts' own forward pass (their token states, pooled),
+        # so evidence costs no second encoder pass. A single sentence needs no scoring.
+        spans = [s if len(s) > 1 else [] for s in map(sentence_spans, texts)]
+        embeddings, span_embeddings = self.features.encoder.encode_spans(texts, spans)
+        sentiment, claims = self._heads(self.features.combine(embeddings, texts))
         # A blank text has no sentence to show as evidence, so it asserts nothing; the bias
         # terms alone can otherwise put a claim over its threshold.
         blank = np.array([not t.strip() for t in texts], dtype=bool)
         positive = (claims >= self.thresholds) & ~blank[:, None]
-        evidence = self._evidence(texts, positive)
+        evidence = self._evidence(texts, positive, spans, span_embeddings)
         return [
             Prediction(
                 sentiment=SENTIMENTS[int(sentiment[i].argmax())],
@@ -94,37 +114,51 @@ class Classifier:
             for i in range(len(texts))
         ]
 
-    def _evidence(self, texts: list[str], positive: np.ndarray) -> list[dict[str, str]]:
+    def _evidence(
+        self,
+        texts: list[str],
+        positive: np.ndarray,
+        spans: list[list[tuple[int, int]]],
+        span_embeddings: list[np.ndarray],
+    ) -> list[dict[str, str]]:
         """For each positive claim, the sentence of the text its head scores highest."""
-        sentences = [split_sentences(t) if positive[i].any() else [] for i, t in enumerate(texts)]
-        # One encode for every multi-sentence text of the chunk; single sentences need no scoring.
-        pool = [s for group in sentences if len(group) > 1 for s in group]
-        pool_scores = self.score(pool)[1] if pool else np.zeros((0, len(CLAIMS)))
+        scored = [i for i in range(len(texts)) if positive[i].any() and spans[i]]
+        sentences = {i: [texts[i][lo:hi] for lo, hi in spans[i]] for i in scored}
+        if scored:
+            pool = [s for i in scored for s in sentences[i]]
+            x = self.features.combine(np.vstack([span_embeddings[i] for i in scored]), pool)
+            pool_scores = self._heads(x)[1]
         result, cursor = [], 0
-        for i, group in enumerate(sentences):
-            chosen: dict[str, str] = {}
-            if len(group) == 1:
-                chosen = {c: group[0] for c, on in zip(CLAIMS, positive[i]) if on}
-            elif group:
-                block = pool_scores[cursor : cursor + len(group)]
-                cursor += len(group)
-                chosen = {
-                    c: group[int(block[:, j].argmax())]
-                    for j, (c, on) in enumerate(zip(CLAIMS, positive[i]))
-                    if on
-                }
-            result.append(chosen)
+        for i, text in enumerate(texts):
+            on = [(j, c) for j, c in enumerate(CLAIMS) if positive[i, j]]
+            if i in sentences:
+                block = pool_scores[cursor : cursor + len(sentences[i])]
+                cursor += len(sentences[i])
+                result.append({c: sentences[i][int(block[:, j].argmax())] for j, c in on})
+            elif on:
+                # Not split: the text is one sentence (a positive text is never blank).
+                only = split_sentences(text)[0]
+                result.append({c: only for _, c in on})
+            else:
+                result.append({})
         return result
 
 
 def load_model(
-    path: str | Path | None = None, *, encoder_path: str | None = None, precision: str = "auto"
+    path: str | Path | None = None,
+    *,
+    encoder_path: str | None = None,
+    precision: str = "auto",
+    runtime: str = "onnx",
+    cache_dir: Path | None = None,
 ) -> Classifier:
     """Load a model directory; by default the one named in artifacts/ACTIVE, else the newest.
 
     `encoder_path` overrides where the encoder (or, for a static model, its tokenizer) is loaded
     from: it must be the same encoder the model was trained with, as the weights are tied to its
-    embedding space. `precision` applies to transformer encoders ("fp32", "int8", "bf16").
+    embedding space. `runtime` and `precision` apply to transformer encoders: "onnx" (the
+    default, an ONNX Runtime graph exported once into `cache_dir`) or "torch" (the plain
+    transformers model), at "fp32", "int8" or "bf16" (torch only); see Encoder.
     """
     from .train import TrainOptions, build_features
 
@@ -152,7 +186,7 @@ def load_model(
     if options.encoder_kind == "static":
         with np.load(directory / "tokens.npz") as npz:
             table = npz["table"].astype(np.float32)
-    features = build_features(options, table, precision=precision)
+    features = build_features(options, table, precision=precision, runtime=runtime, cache_dir=cache_dir)
     return Classifier(directory, features, config, weights)
 
 

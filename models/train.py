@@ -74,13 +74,26 @@ class TrainOptions:
 
 
 def build_features(
-    options: TrainOptions, table: np.ndarray | None = None, precision: str = "auto"
+    options: TrainOptions,
+    table: np.ndarray | None = None,
+    precision: str = "auto",
+    runtime: str = "torch",
+    cache_dir: Path | None = None,
 ) -> TextFeatures:
-    """The feature extractor `options` describe; a static one needs its distilled `table`."""
+    """The feature extractor `options` describe; a static one needs its distilled `table`.
+
+    `runtime`, `precision` and `cache_dir` choose how a transformer encoder runs (see Encoder).
+    """
     if options.encoder_kind == "static":
         encoder = StaticEncoder(table, options.encoder_path, options.max_length)
     else:
-        encoder = Encoder(options.encoder_path, max_length=options.max_length, precision=precision)
+        encoder = Encoder(
+            options.encoder_path,
+            max_length=options.max_length,
+            precision=precision,
+            runtime=runtime,
+            cache_dir=cache_dir,
+        )
     n_features = options.n_features if options.use_ngrams else 0
     return TextFeatures(encoder, options.ngram_range, n_features, options.embedding_weight)
 
