@@ -212,7 +212,7 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
     """Classify texts from a JSON lines file."""
     from models.predict import load_model, predict_jsonl
 
-    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path)
+    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path, runtime=settings.runtime)
     count = predict_jsonl(input_path, output_path, model=model)
     click.echo(f"classified {count} texts -> {output_path}")
 
@@ -260,7 +260,7 @@ def models_eval(settings: cfg.Settings, data_path: Path, model_path: Path | None
     from models.evaluate import evaluate, format_report
     from models.predict import load_model
 
-    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path)
+    model = load_model(model_path or settings.model_path, encoder_path=settings.encoder_path, runtime=settings.runtime)
     result = evaluate(data_path, model=model)
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_report(result))
 

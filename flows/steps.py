@@ -261,4 +261,6 @@ def default_classifier(config: Settings):
     """The configured classifier: LAUNCHWATCH_MODEL / LAUNCHWATCH_ENCODER, else the active model."""
     import models
 
-    return models.load_model(config.model_path, encoder_path=config.encoder_path)
+    return models.load_model(
+        config.model_path, encoder_path=config.encoder_path, runtime=config.runtime
+    )

@@ -152,8 +152,8 @@ class Encoder:
         """Embeddings of `texts` and, from the same forward pass, of their character `spans`.
 
         A span's vector is the mean of the text's contextual token states whose first character
-        falls inside it, normalised like a text's. Spans past the `max_length` window have no
-        states; they are embedded on their own in one extra pass.
+        falls inside it, normalised like a text's. Spans reaching past the `max_length` window
+        have no (or only some) states; they are embedded on their own in one extra pass.
         Returns (n, dim) and, per text, an array (len(spans[i]), dim).
         """
         texts = list(texts)
@@ -184,9 +184,11 @@ class Encoder:
                 first, last = offsets[row, :, 0], offsets[row, :, 1]
                 # Special and padding tokens have the empty offset (0, 0).
                 real = last > first
+                window_end = last[real].max(initial=0)
                 for k, (lo, hi) in enumerate(spans[i]):
                     inside = real & (first >= lo) & (first < hi)
-                    if inside.any():
+                    # A span cut by truncation would be judged on its first words only.
+                    if inside.any() and hi <= window_end:
                         span_out[i][k] = _unit(hidden[row, inside].mean(axis=0, keepdims=True))[0]
                     else:
                         missing.append((i, k))
