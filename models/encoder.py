@@ -251,6 +251,9 @@ class StaticEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
+        if not texts:
+            # The tokenizer fails on an empty batch (a chunk whose texts are one sentence each).
+            return np.zeros((0, self.dim), dtype=np.float32)
         ids = self._tokenizer(
             texts, add_special_tokens=False, truncation=True, max_length=self.max_length
         )["input_ids"]
