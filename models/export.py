@@ -13,6 +13,7 @@ import hashlib
 import os
 import tempfile
 import warnings
+from importlib.metadata import version
 from pathlib import Path
 
 # Bump when the steps below change, so cached graphs from older steps are not reused.
@@ -33,11 +34,10 @@ def encoder_directory(path: str) -> Path:
 
 def cache_key(directory: Path, precision: str) -> str:
     """sha256 of the encoder's config and weights, the recipe and the toolchain versions."""
-    import onnxruntime
-    import torch
-
+    # Versions from the installed metadata: a cache hit then never has to import torch.
+    versions = "|".join(f"{name} {version(name)}" for name in ("torch", "onnxruntime", "onnx"))
     digest = hashlib.sha256()
-    digest.update(f"{RECIPE}|{precision}|torch {torch.__version__}|ort {onnxruntime.__version__}".encode())
+    digest.update(f"{RECIPE}|{precision}|{versions}".encode())
     files = [directory / "config.json"] + sorted(
         p for p in directory.iterdir() if p.suffix in WEIGHT_SUFFIXES
     )
