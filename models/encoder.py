@@ -77,7 +77,11 @@ class Encoder:
         resolved = path or default_encoder_path()
         try:
             self._tokenizer = AutoTokenizer.from_pretrained(resolved, local_files_only=True)
-            self._model = AutoModel.from_pretrained(resolved, local_files_only=True).eval()
+            # float32 even when the weights are stored in float16 (a fine-tuned encoder is, to
+            # stay small): half-precision matmuls are slow or missing on CPUs.
+            self._model = AutoModel.from_pretrained(
+                resolved, local_files_only=True, dtype=torch.float32
+            ).eval()
         except OSError as exc:
             raise OSError(
                 f"could not load encoder {resolved!r} from local files ({exc}). Expected a local "
