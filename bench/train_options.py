@@ -34,11 +34,11 @@ from models.train import TrainOptions, train  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
 
-_V01 = dict(encoder_kind="static", embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0)  # the settings of version 0.1
+_V01 = dict(encoder_kind="static", embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0, tune_sentiment_offsets=True)  # the settings of version 0.1
 OPTIONS = {
     "static + ngrams, C 4, weight 1": TrainOptions(**_V01),
     "static, no ngrams, C 4, weight 1": TrainOptions(**_V01, use_ngrams=False),
-    "static + ngrams, C 4, no sentiment offsets": TrainOptions(**_V01, tune_sentiment_offsets=False),
+    "static + ngrams, C 4, no sentiment offsets": TrainOptions(**{**_V01, "tune_sentiment_offsets": False}),
     "static + ngrams, C 4, no class weights": TrainOptions(**_V01, class_weight=None),
     "static + ngrams, C 1": TrainOptions(**{**_V01, "c_sentiment": 1.0, "c_claim": 1.0}),
     "static + ngrams, C 16": TrainOptions(**{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}),
@@ -49,9 +49,10 @@ OPTIONS = {
     "static + ngrams, C 16, no class weights": TrainOptions(
         **{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}, class_weight=None
     ),
-    "transformer + ngrams, C 4, weight 1 (frozen)": TrainOptions(),
-    "transformer, no ngrams, C 4": TrainOptions(use_ngrams=False),
-    "fine-tuned 2 epochs + ngrams, C 4, weight 1 (chosen)": TrainOptions(finetune_epochs=2),
+    "transformer + ngrams, C 4, weight 1, offsets (0.2)": TrainOptions(tune_sentiment_offsets=True),
+    "transformer, no ngrams, C 4, offsets": TrainOptions(use_ngrams=False, tune_sentiment_offsets=True),
+    "fine-tuned 2 epochs + ngrams, C 4, weight 1, offsets": TrainOptions(finetune_epochs=2, tune_sentiment_offsets=True),
+    "fine-tuned 2 epochs + ngrams, C 4, weight 1 (0.3, chosen)": TrainOptions(finetune_epochs=2),
 }
 
 

@@ -74,7 +74,7 @@ def test_predictions_follow_the_contract(model):
         assert sum(prediction.scores[s] for s in SENTIMENTS) == pytest.approx(1.0, abs=1e-3)
         assert set(prediction.evidence) == set(prediction.claims)
         assert f"{prediction.model_id}-{prediction.model_version}" == ACTIVE.read_text().strip()
-        assert re.fullmatch(r"0\.2\.0\+[0-9a-f]{8}", prediction.model_version)
+        assert re.fullmatch(r"0\.3\.0\+[0-9a-f]{8}", prediction.model_version)
     assert predictions[2].claims == (), "a blank text asserts nothing"
 
 
