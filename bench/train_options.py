@@ -4,16 +4,18 @@ Not a test: it trains every option (minutes on two cores) and prints one table. 
 made on the validation columns (a seeded fifth of the real training rows); the dev columns
 (shared/data/posts/real_posts_dev.jsonl, never trained on) are printed for the report only.
 
-    .venv/bin/python bench/train_options.py [--data models/data] [--dev PATH] [--finetune-epochs 3]
+    .venv/bin/python bench/train_options.py [--data models/data] [--dev PATH] [--only NAME]
 
 Options: the frozen encoder (full MiniLM pass, or its distilled static token table) with and
 without character n-grams, head settings (C, class weights, sentiment offsets), and MiniLM
-fine-tuned end to end (a few epochs, timed) with a linear head on the mean-pooled output.
+fine-tuned end to end (models/finetune.py) under the same heads. The head settings alone are
+swept faster by bench/head_sweep.py, on cached embeddings.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -24,20 +26,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.dataset import read_labeled, read_training_data  # noqa: E402
+from models.dataset import read_labeled  # noqa: E402
 from models.encoder import Encoder, distill_token_table  # noqa: E402
 from models.evaluate import score_predictions  # noqa: E402
 from models.predict import load_model  # noqa: E402
-from models.prediction import CLAIMS, SENTIMENTS  # noqa: E402
-from models.train import TrainOptions, split_validation, train  # noqa: E402
+from models.train import TrainOptions, train  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
 
-_V01 = dict(encoder_kind="static", embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0)  # the settings of version 0.1
+_V01 = dict(encoder_kind="static", embedding_weight=1.0, c_sentiment=4.0, c_claim=4.0, tune_sentiment_offsets=True)  # the settings of version 0.1
 OPTIONS = {
     "static + ngrams, C 4, weight 1": TrainOptions(**_V01),
     "static, no ngrams, C 4, weight 1": TrainOptions(**_V01, use_ngrams=False),
-    "static + ngrams, C 4, no sentiment offsets": TrainOptions(**_V01, tune_sentiment_offsets=False),
+    "static + ngrams, C 4, no sentiment offsets": TrainOptions(**{**_V01, "tune_sentiment_offsets": False}),
     "static + ngrams, C 4, no class weights": TrainOptions(**_V01, class_weight=None),
     "static + ngrams, C 1": TrainOptions(**{**_V01, "c_sentiment": 1.0, "c_claim": 1.0}),
     "static + ngrams, C 16": TrainOptions(**{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}),
@@ -48,8 +49,10 @@ OPTIONS = {
     "static + ngrams, C 16, no class weights": TrainOptions(
         **{**_V01, "c_sentiment": 16.0, "c_claim": 16.0}, class_weight=None
     ),
-    "transformer + ngrams, C 4, weight 1 (chosen)": TrainOptions(),
-    "transformer, no ngrams, C 4": TrainOptions(use_ngrams=False),
+    "transformer + ngrams, C 4, weight 1, offsets (0.2)": TrainOptions(tune_sentiment_offsets=True),
+    "transformer, no ngrams, C 4, offsets": TrainOptions(use_ngrams=False, tune_sentiment_offsets=True),
+    "fine-tuned 2 epochs + ngrams, C 4, weight 1, offsets": TrainOptions(finetune_epochs=2, tune_sentiment_offsets=True),
+    "fine-tuned 2 epochs + ngrams, C 4, weight 1 (0.3, chosen)": TrainOptions(finetune_epochs=2),
 }
 
 
@@ -59,7 +62,6 @@ def main() -> None:
     parser.add_argument("--dev", default=str(DEV))
     parser.add_argument("--only", action="append", help="run only options whose name has this")
     parser.add_argument("--table", help="a token table saved by an earlier run (.npy), to skip distilling")
-    parser.add_argument("--finetune-epochs", type=int, default=0, help="0 skips fine-tuning")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -91,11 +93,7 @@ def main() -> None:
                 flush=True,
             )
             # Each option writes the same version name; clear it for the next one.
-            for file in directory.iterdir():
-                file.unlink()
-            directory.rmdir()
-    if args.finetune_epochs:
-        finetune(args.data, args.dev, args.finetune_epochs)
+            shutil.rmtree(directory)
 
 
 def _card_validation(directory: Path) -> tuple[float, float]:
@@ -109,92 +107,6 @@ def _dev_scores(model, dev_path: str) -> tuple[float, float]:
     rows = read_labeled(dev_path)
     result = score_predictions(rows, model.predict([row.text for row in rows]))
     return result["sentiment_macro_f1"], result["claims_macro_f1"]
-
-
-def finetune(data: str, dev_path: str, epochs: int, seed: int = 0) -> None:
-    """MiniLM fine-tuned end to end with sentiment (softmax) and claim (sigmoid) heads.
-
-    Trained on the training split, scored on the same validation split as the linear options
-    (claim thresholds tuned on it), then on dev. Only measured here: it is not a product path.
-    """
-    import torch
-    from sklearn.metrics import f1_score
-
-    torch.manual_seed(seed)
-    rows, _ = read_training_data(data)
-    val = split_validation(rows, seed)
-    encoder = Encoder(None, max_length=128, precision="fp32")
-    body, tokenizer = encoder._model.train(), encoder._tokenizer
-    heads = torch.nn.Linear(encoder.dim, len(SENTIMENTS) + len(CLAIMS))
-    params = list(body.parameters()) + list(heads.parameters())
-    optimizer = torch.optim.AdamW(params, lr=5e-5, weight_decay=0.01)
-    y_sent = torch.tensor([SENTIMENTS.index(r.sentiment) for r in rows])
-    y_claims = torch.tensor([[float(c in r.claims) for c in CLAIMS] for r in rows])
-    counts = torch.bincount(y_sent[~torch.tensor(val)], minlength=3).float()
-    sent_weight = counts.sum() / (3 * counts)
-    pos = y_claims[~torch.tensor(val)].mean(0)
-    claim_weight = (1 - pos) / pos
-
-    def forward(texts):
-        tokens = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
-        hidden = body(**tokens).last_hidden_state
-        mask = tokens["attention_mask"].unsqueeze(-1).float()
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        return heads(pooled)
-
-    train_idx = np.flatnonzero(~val)
-    rng = np.random.default_rng(seed)
-    started = time.perf_counter()
-    for epoch in range(epochs):
-        rng.shuffle(train_idx)
-        for start in range(0, len(train_idx), 16):
-            idx = train_idx[start : start + 16]
-            out = forward([rows[i].text for i in idx])
-            loss = torch.nn.functional.cross_entropy(out[:, :3], y_sent[idx], weight=sent_weight)
-            loss = loss + torch.nn.functional.binary_cross_entropy_with_logits(
-                out[:, 3:], y_claims[idx], pos_weight=claim_weight
-            )
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-        print(f"fine-tune epoch {epoch + 1}: {time.perf_counter() - started:.0f} s", flush=True)
-
-    body.eval()
-
-    def scores(texts):
-        outs = []
-        with torch.inference_mode():
-            for start in range(0, len(texts), 64):
-                outs.append(forward(texts[start : start + 64]))
-        out = torch.cat(outs)
-        return out[:, :3].argmax(1).numpy(), torch.sigmoid(out[:, 3:]).numpy()
-
-    val_rows = [rows[i] for i in np.flatnonzero(val)]
-    sent, probs = scores([r.text for r in val_rows])
-    truth = np.array([[c in r.claims for c in CLAIMS] for r in val_rows])
-    grid = np.arange(0.1, 0.91, 0.025)
-    thresholds = [
-        max(grid, key=lambda t: f1_score(truth[:, j], probs[:, j] >= t, zero_division=0))
-        for j in range(len(CLAIMS))
-    ]
-    val_sent = f1_score([SENTIMENTS.index(r.sentiment) for r in val_rows], sent, average="macro")
-    val_claims = np.mean(
-        [f1_score(truth[:, j], probs[:, j] >= thresholds[j], zero_division=0) for j in range(6)]
-    )
-    dev_rows = read_labeled(dev_path)
-    sent, probs = scores([r.text for r in dev_rows])
-    truth = np.array([[c in r.claims for c in CLAIMS] for r in dev_rows])
-    dev_sent = f1_score(
-        [SENTIMENTS.index(r.sentiment) for r in dev_rows], sent, average="macro", labels=[0, 1, 2]
-    )
-    dev_claims = np.mean(
-        [f1_score(truth[:, j], probs[:, j] >= thresholds[j], zero_division=0) for j in range(6)]
-    )
-    name = f"fine-tuned MiniLM, {epochs} epochs"
-    print(
-        f"{name:<40}{val_sent:>9.3f}{val_claims:>11.3f}{dev_sent:>9.3f}{dev_claims:>11.3f}"
-        f"{time.perf_counter() - started:>9.0f}"
-    )
 
 
 if __name__ == "__main__":

@@ -181,6 +181,9 @@ def load_model(
     options["ngram_range"] = tuple(options["ngram_range"])
     if encoder_path:
         options["encoder_path"] = encoder_path
+    elif config.get("encoder_dir"):
+        # A fine-tuned encoder is stored inside the model directory (models/finetune.py).
+        options["encoder_path"] = str(directory / config["encoder_dir"])
     options = TrainOptions(**options)
     table = None
     if options.encoder_kind == "static":

@@ -74,7 +74,7 @@ def test_predictions_follow_the_contract(model):
         assert sum(prediction.scores[s] for s in SENTIMENTS) == pytest.approx(1.0, abs=1e-3)
         assert set(prediction.evidence) == set(prediction.claims)
         assert f"{prediction.model_id}-{prediction.model_version}" == ACTIVE.read_text().strip()
-        assert re.fullmatch(r"0\.2\.0\+[0-9a-f]{8}", prediction.model_version)
+        assert re.fullmatch(r"0\.3\.0\+[0-9a-f]{8}", prediction.model_version)
     assert predictions[2].claims == (), "a blank text asserts nothing"
 
 
@@ -163,6 +163,45 @@ def test_a_transformer_encoder_loads_from_a_local_directory(tmp_path):
     assert model.predict(text)[0].scores == original.predict(text)[0].scores
     with pytest.raises(OSError, match="could not load encoder"):
         load_model(directory, encoder_path=str(tmp_path / "missing"))
+
+
+def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path):
+    """Fine-tuning end to end: the encoder is stored in float16 inside the model directory and is
+    the one `load_model` runs, in float32 (a few rows and one epoch; the real run is in the README)."""
+    from safetensors import safe_open
+
+    options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10)
+    directory = train(small_training_file(tmp_path, every=60), tmp_path, options=options, seed=1)
+    assert directory.name.startswith("minilm-finetuned-linear-0.3.0+")
+    config = json.loads((directory / "config.json").read_text())
+    assert config["encoder_dir"] == "encoder" and config["options"]["finetune_epochs"] == 1
+    name = "encoder.layer.5.output.dense.weight"
+    with safe_open(directory / "encoder" / "model.safetensors", "np") as tuned, safe_open(
+        Path(default_encoder_path()) / "model.safetensors", "np"
+    ) as base:
+        weight = tuned.get_tensor(name)
+        assert weight.dtype == np.float16
+        # Training moved the top layer by more than float16 rounding (~3e-5 at this scale).
+        assert np.abs(weight.astype(np.float32) - base.get_tensor(name)).max() > 1e-4
+    model = load_model(directory, precision="fp32")
+    encoder = model.features.encoder._model
+    assert Path(encoder.name_or_path) == directory / "encoder"
+    assert str(encoder.dtype) == "torch.float32"
+    prediction = model.predict(["Llama 4 Maverick is great at chat."])[0]
+    assert prediction.model_id == "minilm-finetuned-linear"
+    assert prediction.model_version == directory.name.removeprefix("minilm-finetuned-linear-")
+
+
+def test_fine_tuning_is_reproducible(tmp_path):
+    from models.finetune import FinetuneSettings, finetune_encoder
+    from models.dataset import read_labeled
+
+    rows = read_labeled(small_training_file(tmp_path, every=200))
+    settings = FinetuneSettings(epochs=1, max_length=16, batch_size=4)
+    mask = np.ones(len(rows), dtype=bool)
+    a = finetune_encoder(rows, mask, default_encoder_path(), tmp_path / "a", settings, seed=2)
+    b = finetune_encoder(rows, mask, default_encoder_path(), tmp_path / "b", settings, seed=2)
+    assert (a / "model.safetensors").read_bytes() == (b / "model.safetensors").read_bytes()
 
 
 def test_training_rejects_a_label_outside_the_schema(tmp_path):
