@@ -67,10 +67,15 @@ def dev_f1(model) -> tuple[float, float]:
 
 
 def sibling(model_id: str) -> Path | None:
-    """The committed `model_id` model trained on the same data as the active one, if any."""
+    """The newest committed `model_id` model trained on the same data as the active one, if any.
+
+    A version ends in `+<data hash>`; the active model may be of a newer version than its
+    sibling (0.3.0 fine-tuned beside a 0.2.0 static model), so only the data hash must match.
+    """
     active = (ARTIFACTS / "ACTIVE").read_text(encoding="utf-8").strip()
-    candidate = ARTIFACTS / f"{model_id}-{active.rsplit('-', 1)[-1]}"
-    return candidate if candidate.is_dir() else None
+    data_hash = active.rsplit("+", 1)[-1]
+    found = sorted(p for p in ARTIFACTS.glob(f"{model_id}-*+{data_hash}") if p.is_dir())
+    return found[-1] if found else None
 
 
 def set_onnx_threads(encoder, threads: int) -> None:
