@@ -183,7 +183,8 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
         assert weight.dtype == np.float16
         # Training moved the top layer by more than float16 rounding (~3e-5 at this scale).
         assert np.abs(weight.astype(np.float32) - base.get_tensor(name)).max() > 1e-4
-    model = load_model(directory, precision="fp32")
+    # The torch runtime, to look at the loaded module itself (the ONNX one is exported from it).
+    model = load_model(directory, precision="fp32", runtime="torch")
     encoder = model.features.encoder._model
     assert Path(encoder.name_or_path) == directory / "encoder"
     assert str(encoder.dtype) == "torch.float32"
