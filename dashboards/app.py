@@ -7,8 +7,6 @@ dashboards/ that Streamlit runs as a script (its `render()` runs under `__main__
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from dashboards import session
@@ -26,11 +24,11 @@ except (session.NoData, WarehouseError) as problem:
     st.error(str(problem))
     st.stop()
 
-HERE = Path(__file__).parent
+# Page files are named relative to this script, as Streamlit resolves them.
 st.navigation([
-    st.Page(HERE / "launch_page.py", title="Launch", url_path="launch", default=True),
-    st.Page(HERE / "claims_page.py", title="Claims", url_path="claims"),
-    st.Page(HERE / "events_page.py", title="Events", url_path="events"),
-    st.Page(HERE / "compare_page.py", title="Compare", url_path="compare"),
-    st.Page(HERE / "about_page.py", title="About the data", url_path="about"),
+    st.Page("launch_page.py", title="Launch", url_path="launch", default=True),
+    st.Page("claims_page.py", title="Claims", url_path="claims"),
+    st.Page("events_page.py", title="Events", url_path="events"),
+    st.Page("compare_page.py", title="Compare", url_path="compare"),
+    st.Page("about_page.py", title="About the data", url_path="about"),
 ]).run()

@@ -64,15 +64,13 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _evidence(frame: pd.DataFrame) -> None:
-    st.subheader("Evidence in context")
+    st.subheader("The posts, with their evidence")
     st.caption("The sentence the classifier found for each claim is highlighted in the post.")
     with st.container(key="claims-evidence"):
         for post in frame.to_dict("records"):
-            if not post["evidence"]:
-                continue
             title = highlight.marked(cell_text(post["title"]), [])
             body = highlight.marked(cell_text(post["text"]), list(post["evidence"].values()))
-            labels = ", ".join(CLAIM_TITLES.get(c, c) for c in post["evidence"])
+            labels = ", ".join(CLAIM_TITLES.get(c, c) for c in post["claims"]) or "no claim"
             st.html(
                 f"<div class='lw-post'><b>{title}</b> <small>{highlight.marked(cell_text(post['platform']), [])} · "
                 f"{session.when(post['created_at'])} · {highlight.marked(labels, [])}</small>"

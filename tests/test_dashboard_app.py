@@ -233,3 +233,133 @@ def test_every_page_renders_and_shows_the_data_time(warehouse, monkeypatch, page
     with snapshot.open_snapshot(warehouse) as con:
         published = wd.snapshot_time(con)
     assert f"**Snapshot published:** {published.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC" in [m.value for m in at.sidebar.markdown]
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_filters_change_the_launch_page(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch)
+    with snapshot.open_snapshot(warehouse) as con:
+        total = len(_expected(con))
+        gaming = len(_expected(con, "list_contains(claims, 'benchmark_gaming')"))
+    assert _metric(at, "Posts (filtered)") == f"{total:,}"
+    charts_before = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert len(charts_before) == 2
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value(["benchmark_gaming"]).run()
+    assert not at.exception
+    assert _metric(at, "Posts (filtered)") == f"{gaming:,}"
+    assert [c.proto.spec for c in at.get("vega_lite_chart")] != charts_before
+    at.toggle(key="t_hours").set_value(True).run()
+    assert not at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "hours since release (T+h)"
+    assert _metric(at, "Posts (filtered)") == f"{gaming:,}"
+    # A date range holding no post shows a message, not an empty chart.
+    first = at.sidebar.date_input(key=f"dates:{LAUNCH}").value[0]
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value([]).run()
+    at.sidebar.multiselect(key=f"langs:{LAUNCH}").set_value(["zh"]).run()
+    at.sidebar.date_input(key=f"dates:{LAUNCH}").set_value((first, first)).run()
+    assert not at.exception
+    with snapshot.open_snapshot(warehouse) as con:
+        expected = con.execute(
+            "SELECT count(*) FROM post_facts WHERE launch_key = ? AND lang = 'zh' AND created_at::DATE = ?", [LAUNCH, first]
+        ).fetchone()[0]
+    assert _metric(at, "Posts (filtered)") == f"{expected:,}"
+    if expected == 0:
+        assert any("No posts match these filters" in i.value for i in at.info)
+
+
+def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
+    import vl_convert
+
+    from dashboards import charts, export
+
+    at = _app(warehouse, monkeypatch)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download PNG", "Download SVG", "Download data (CSV)"] * 2
+    # The spec the page drew converts as the export buttons convert it.
+    shown = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert vl_convert.vegalite_to_png(shown)[:8] == b"\x89PNG\r\n\x1a\n"
+    with snapshot.open_snapshot(warehouse) as con:
+        frame = wd.filtered_timeline(con, LAUNCH, "day")
+        events = con.execute("SELECT * FROM benchmark_events WHERE launch_key = ?", [LAUNCH]).fetchdf()
+        relative = wd.relative_timeline(con, LAUNCH, 6)
+        relative_events = wd.relative_events(con, LAUNCH)
+    chart = charts.claims_chart(frame, events)
+    assert export.png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = export.svg(charts.relative_claims_chart(relative, relative_events)).decode()
+    assert svg.lstrip().startswith("<svg") and "hours since release" in svg
+    assert export.png(charts.relative_negative_share_chart(relative, relative_events))[:4] == b"\x89PNG"
+    table = pd.read_csv(__import__("io").BytesIO(export.csv(charts.claims_frame(frame))))
+    assert list(table.columns) == ["bucket_utc", *CLAIMS]
+    assert table[list(CLAIMS)].to_numpy().sum() == frame[list(CLAIMS)].to_numpy().sum()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d 00:00", table["bucket_utc"].iloc[0])
+
+
+def test_search_finds_the_injection_posts_and_shows_them_as_text(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch, "claims_page.py")
+    at.text_input(key="search").set_value("alert(1)").run()
+    assert not at.exception
+    with snapshot.open_snapshot(warehouse) as con:
+        found, count = wd.posts(con, LAUNCH, search="alert(1)")
+    assert count >= 2 and any(f"{count:,} posts match" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert len(table) == count
+    assert any(SCRIPT_TEXT in text for text in table["text"]) and any(IMG_TEXT in text for text in table["text"])
+    shown = _shown_text(at)
+    # The posts' markup reaches the page only escaped; the only tags added are <mark>.
+    assert "<script" not in shown.lower() and "<img" not in shown.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown or "&lt;img src=x onerror=alert(1)&gt;" in shown
+    for html_block in at.get("html"):
+        assert set(re.findall(r"</?([a-z]+)", html_block.proto.body)) <= {"div", "b", "small", "p", "mark"}
+
+
+def test_hostile_search_in_the_app_is_harmless(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch, "claims_page.py")
+    for hostile in ("'; DROP TABLE posts; --", "%", "_"):
+        at.text_input(key="search").set_value(hostile).run()
+        assert not at.exception
+    with snapshot.open_snapshot(warehouse) as con:
+        assert con.execute("SELECT count(*) FROM posts").fetchone()[0] > 0
+
+
+def test_no_snapshot_says_how_to_make_one(tmp_path, monkeypatch):
+    at = _app(tmp_path / "launchwatch.duckdb", monkeypatch)
+    assert not at.exception
+    assert "no published snapshot" in at.error[0].value and "launchwatch run" in at.error[0].value
+    monkeypatch.delenv("LAUNCHWATCH_DB")
+    from streamlit.testing.v1 import AppTest
+
+    unset = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert "launchwatch dashboard" in unset.error[0].value
+
+
+def test_the_app_picks_up_a_newly_published_snapshot(warehouse, tmp_path, monkeypatch):
+    db = tmp_path / "launchwatch.duckdb"
+    shutil.copyfile(warehouse, db)
+    with connect(db) as writer:
+        snapshot.publish(writer, db, datetime(2026, 1, 1, 9, 30, tzinfo=timezone.utc))
+    at = _app(db, monkeypatch)
+    assert "**Snapshot published:** 2026-01-01 09:30 UTC" in [m.value for m in at.sidebar.markdown]
+    before = _metric(at, "Posts (filtered)")
+    with connect(db) as writer:
+        writer.execute("DELETE FROM post_launches WHERE post_id IN (SELECT post_id FROM post_launches WHERE launch_key = ? LIMIT 5)", [LAUNCH])
+        snapshot.publish(writer, db, datetime(2026, 1, 2, 10, 0, tzinfo=timezone.utc))
+    at.run()
+    assert not at.exception
+    assert "**Snapshot published:** 2026-01-02 10:00 UTC" in [m.value for m in at.sidebar.markdown]
+    assert int(_metric(at, "Posts (filtered)").replace(",", "")) == int(before.replace(",", "")) - 5
+
+
+def test_the_app_connection_cannot_write(warehouse, monkeypatch):
+    from dashboards import session
+
+    _app(warehouse, monkeypatch)
+    cursor = session.connect(warehouse)
+    with pytest.raises(duckdb.Error, match="read-only"):
+        cursor.execute("DELETE FROM posts")
+    with pytest.raises(duckdb.Error, match="disabled|external"):
+        cursor.execute(f"COPY (SELECT 1) TO '{warehouse.parent / 'leak.csv'}'")
+    assert not (warehouse.parent / "leak.csv").exists()
