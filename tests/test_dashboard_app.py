@@ -363,3 +363,20 @@ def test_the_app_connection_cannot_write(warehouse, monkeypatch):
     with pytest.raises(duckdb.Error, match="disabled|external"):
         cursor.execute(f"COPY (SELECT 1) TO '{warehouse.parent / 'leak.csv'}'")
     assert not (warehouse.parent / "leak.csv").exists()
+
+
+def test_claims_pages_through_the_posts(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch, "claims_page.py")
+    def rows():
+        table = at.dataframe[0].value
+        return set(zip(table["time (UTC)"], table["author"], table["title"], table["text"]))
+
+    first = rows()
+    assert len(first) == 50
+    at.number_input(key="page").set_value(2).run()
+    assert not at.exception
+    second = rows()
+    assert second and not first & second
+    # A search leaves fewer pages: back to the first.
+    at.text_input(key="search").set_value("alert(1)").run()
+    assert at.number_input(key="page").value == 1 and len(at.dataframe[0].value) >= 2
