@@ -483,6 +483,9 @@ def _with_events(
             title=alt.Title(title, anchor="start", offset=LANE_STEP * lanes_used + 8),
             width=WIDTH,
             height=HEIGHT,
+            # Vega's own default, stated because Streamlit otherwise fits the chart to its
+            # container and squeezes the plot under the event labels to nothing.
+            autosize=alt.AutoSizeParams(type="pad"),
         )
     )
 
@@ -518,8 +521,10 @@ def _time_scale(time_axis: str, domain: tuple[pd.Timestamp, pd.Timestamp]) -> al
         )
     # A fixed domain, because the label lanes were laid out for exactly this span. Only the data
     # layer carries it: Vega-Lite compiles the same domain differently per layer and then warns.
+    # ISO strings, not epoch milliseconds: the Vega-Lite that Streamlit bundles collapses a
+    # temporal scale given a numeric domain, while both renderers parse the strings alike.
     return alt.Scale(type="utc" if time_axis == "utc" else "time",
-                     domain=[_epoch_ms(domain[0]), _epoch_ms(domain[1])])
+                     domain=[_iso(domain[0]), _iso(domain[1])])
 
 
 def _axis_title(time_axis: str) -> str:
@@ -609,10 +614,6 @@ def _bucket_text(bucket: pd.Timestamp, step: pd.Timedelta) -> str:
 
 def _iso(when: pd.Timestamp) -> str:
     return when.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _epoch_ms(when: pd.Timestamp) -> int:
-    return int(when.timestamp() * 1000)
 
 
 def _share(value: Any) -> float | None:

@@ -21,15 +21,18 @@ def render() -> None:
     st.title(f"Claims: {ctx.launch_name}")
     st.caption(f"Posts for the sidebar's filters · data: snapshot published {session.when(ctx.published_at)}")
     search_col, order_col = st.columns([3, 1])
-    search = search_col.text_input("Search title and text", key="search",
+    search = search_col.text_input("Search title and text", key="search", on_change=_first_page,
                                    help="Finds posts containing these characters (not case-sensitive).")
-    order = order_col.selectbox("Order", list(ORDERS), key="order", format_func=ORDERS.get)
-    _, total = wd.posts(ctx.con, ctx.launch, ctx.where, search, order, limit=1)
+    order = order_col.selectbox("Order", list(ORDERS), key="order", format_func=ORDERS.get, on_change=_first_page)
+    page = int(st.session_state.get("page", 1))
+    frame, total = wd.posts(ctx.con, ctx.launch, ctx.where, search, order, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1, key="page")
-    frame, total = wd.posts(ctx.con, ctx.launch, ctx.where, search, order, limit=PAGE_SIZE,
-                            offset=(int(page) - 1) * PAGE_SIZE)
-    first = (int(page) - 1) * PAGE_SIZE + 1
+    if page > pages:
+        # Narrower filters left fewer pages than the one shown: go to the last.
+        st.session_state["page"] = page = pages
+        frame, total = wd.posts(ctx.con, ctx.launch, ctx.where, search, order, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key="page")
+    first = (page - 1) * PAGE_SIZE + 1
     st.write(f"{total:,} posts match" + (f"; showing {first:,}–{first + len(frame) - 1:,}." if len(frame) else "."))
     with st.container(key="claims-table"):
         st.dataframe(
@@ -44,6 +47,10 @@ def render() -> None:
         _evidence(frame)
 
 
+def _first_page() -> None:
+    st.session_state["page"] = 1
+
+
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
     """What the table shows: every cell is plain text to st.dataframe, so nothing in it is markup."""
     return pd.DataFrame({
@@ -51,7 +58,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
         "platform": frame["platform"],
         "lang": frame["lang"],
         "author": frame["author"],
-        "title": frame["title"],
+        "title": frame["title"].fillna(""),
         "text": frame["text"],
         "score": frame["score"],
         "replies": frame["replies"],

@@ -58,11 +58,9 @@ def database_path() -> Path:
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     """A cursor on the current published snapshot of `db_path` (reopened when a newer one appears)."""
     target = snapshot.snapshot_path(db_path)
-    try:
-        stat = target.stat()
-    except FileNotFoundError:
-        snapshot.open_snapshot(db_path)  # raises the WarehouseError that says how to publish one
-        raise
+    if not target.exists():
+        snapshot.open_snapshot(db_path).close()  # raises the WarehouseError that says how to publish one
+    stat = target.stat()
     identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     with _lock:
         held = _open.get(target)

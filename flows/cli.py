@@ -475,7 +475,7 @@ def dashboard(settings: cfg.Settings, port: int, host: str) -> None:
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port), "--server.address", host, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
     ]
     click.echo(f"dashboard: http://{host}:{port}  (reading {published}, read-only)")
     # The app learns the warehouse from the environment, as every launchwatch reader does.

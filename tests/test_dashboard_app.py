@@ -7,10 +7,11 @@ the classifier, so the counts are known and the fixture takes seconds.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -292,7 +293,7 @@ def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
     svg = export.svg(charts.relative_claims_chart(relative, relative_events)).decode()
     assert svg.lstrip().startswith("<svg") and "hours since release" in svg
     assert export.png(charts.relative_negative_share_chart(relative, relative_events))[:4] == b"\x89PNG"
-    table = pd.read_csv(__import__("io").BytesIO(export.csv(charts.claims_frame(frame))))
+    table = pd.read_csv(io.BytesIO(export.csv(charts.claims_frame(frame))))
     assert list(table.columns) == ["bucket_utc", *CLAIMS]
     assert table[list(CLAIMS)].to_numpy().sum() == frame[list(CLAIMS)].to_numpy().sum()
     assert re.fullmatch(r"\d{4}-\d\d-\d\d 00:00", table["bucket_utc"].iloc[0])
@@ -363,3 +364,30 @@ def test_the_app_connection_cannot_write(warehouse, monkeypatch):
     with pytest.raises(duckdb.Error, match="disabled|external"):
         cursor.execute(f"COPY (SELECT 1) TO '{warehouse.parent / 'leak.csv'}'")
     assert not (warehouse.parent / "leak.csv").exists()
+
+
+def test_claims_pages_through_the_posts(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch, "claims_page.py")
+    def rows():
+        table = at.dataframe[0].value
+        return set(zip(table["time (UTC)"], table["author"], table["title"], table["text"]))
+
+    first = rows()
+    assert len(first) == 50
+    at.number_input(key="page").set_value(2).run()
+    assert not at.exception
+    second = rows()
+    assert second and not first & second
+    # A search leaves fewer pages: back to the first.
+    at.text_input(key="search").set_value("alert(1)").run()
+    assert at.number_input(key="page").value == 1 and len(at.dataframe[0].value) >= 2
+
+
+def test_sidebar_filters_change_the_claims_table(warehouse, monkeypatch):
+    at = _app(warehouse, monkeypatch, "claims_page.py")
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value(["contamination"]).run()
+    assert not at.exception
+    with snapshot.open_snapshot(warehouse) as con:
+        expected = len(_expected(con, "list_contains(claims, 'contamination')"))
+    assert any(m.value.startswith(f"{expected:,} posts match") for m in at.markdown)
+    assert all("Contamination" in claims for claims in at.dataframe[0].value["claims"])
