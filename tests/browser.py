@@ -86,13 +86,13 @@ def running_dashboard(db_path: Path, log_path: Path, timeout: float = 90.0) -> I
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, log_path, timeout)
+        wait_healthy(url, process, log_path, timeout)
         yield url
     finally:
-        _stop(process)
+        stop(process)
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -113,7 +113,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path, timeout: 
     )
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -71,7 +71,7 @@ class Watched:
 
 @pytest.fixture
 def watched(chromium):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context = chromium.new_context(viewport={"width": 1400, "height": 1800})
     page = Watched(context.new_page())
     page.page.set_default_timeout(TIMEOUT_MS)
     yield page
