@@ -105,7 +105,7 @@ def _match_count(page) -> int:
     return int(line.inner_text().split(" ")[0].replace(",", ""))
 
 
-def test_launch_page_draws_the_chart(dashboard, watched):
+def test_launch_page_draws_the_chart(dashboard, watched, capsys):
     url, snapshot = dashboard
     page = watched.page
     _open(page, url, "Launch")
@@ -115,7 +115,8 @@ def test_launch_page_draws_the_chart(dashboard, watched):
         # Saved whether or not the chart drew: on a failure it is the evidence.
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT), full_page=True)
-        print(f"\nLaunch page screenshot: {SCREENSHOT}")
+        with capsys.disabled():  # shown in every run's output, not only with -s
+            print(f"\nLaunch page screenshot: {SCREENSHOT}")
     page.get_by_text("Snapshot published:").first.wait_for()
     assert page.get_by_text(f"{_count(snapshot):,}", exact=True).first.is_visible()
 
