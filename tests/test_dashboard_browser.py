@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from browser import CHART_READY_JS, CHROMIUM, launch_chromium, running_dashboard
+from browser import CHART_READY_JS, CHROMIUM, CLAIMS_CHART, launch_chromium, running_dashboard
 from warehouse.snapshot import snapshot_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +90,11 @@ def _count(snapshot: Path, claim: str | None = None) -> int:
         return con.execute(sql, [LAUNCH]).fetchone()[0]
 
 
+def _event_labels(snapshot: Path) -> list[str]:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        return [row[0] for row in con.execute("SELECT label FROM benchmark_events WHERE launch_key = ?", [LAUNCH]).fetchall()]
+
+
 def _open(page, url: str, title: str) -> None:
     """Open the app and go to a page through the sidebar navigation, as a reader does (a deep
     link makes Streamlit's client probe /<page>/_stcore/... first and log 404s)."""
@@ -119,6 +124,20 @@ def test_launch_page_draws_the_chart(dashboard, watched, capsys):
             print(f"\nLaunch page screenshot: {SCREENSHOT}")
     page.get_by_text("Snapshot published:").first.wait_for()
     assert page.get_by_text(f"{_count(snapshot):,}", exact=True).first.is_visible()
+    # Hovering an event's label above the chart tells what the event was.
+    label = page.locator(f"{CLAIMS_CHART} svg .layer_3_marks text").first
+    label.hover()
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for()
+    assert any(event in tooltip.inner_text() for event in _event_labels(snapshot)), tooltip.inner_text()
+    # The T+h toggle redraws the chart on hours since release.
+    page.get_by_text("T+hours since release").click()
+    page.wait_for_function(
+        f"""() => [...document.querySelectorAll('{CLAIMS_CHART} [aria-label^="X-axis"]')]
+                 .some(axis => axis.getAttribute('aria-label').includes('hours since release'))
+              && ({CHART_READY_JS})()""",
+        timeout=TIMEOUT_MS,
+    )
 
 
 def test_claim_filter_changes_the_table(dashboard, watched):
