@@ -49,16 +49,33 @@ PAGE_GOAL_S = 3.0
 LOAD_TIMEOUT_MS = 60_000
 
 
-def launch_page_queries(con, launch: str) -> None:
-    """What one rerun of the Launch page in its default state asks the snapshot (dash-api.md)."""
-    wd.snapshot_time(con)
-    wd.launches(con)
-    facets = wd.facets(con, launch)
-    wt.launch_info(con, launch)
-    # The default date range: the launch's first to last post day, whole UTC days.
+def default_filter(facets: dict) -> wd.PostFilter:
+    """The page's default date range: the launch's first to last post day, whole UTC days."""
     since = datetime.combine(facets["first_post"].astimezone(timezone.utc).date(), clock(), timezone.utc)
     until = datetime.combine(facets["last_post"].astimezone(timezone.utc).date() + timedelta(days=1), clock(), timezone.utc)
-    wd.filtered_timeline(con, launch, "day", wd.PostFilter(since=since, until=until))
+    return wd.PostFilter(since=since, until=until)
+
+
+def launch_page_calls(con, launch: str) -> dict:
+    """Each call one rerun of the Launch page in its default state makes (dash-api.md), in order."""
+    where = default_filter(wd.facets(con, launch))
+    return {
+        "wd.snapshot_time": lambda: wd.snapshot_time(con),
+        "wd.launches": lambda: wd.launches(con),
+        "wd.facets": lambda: wd.facets(con, launch),
+        "wt.launch_info": lambda: wt.launch_info(con, launch),
+        "wd.filtered_timeline (day)": lambda: wd.filtered_timeline(con, launch, "day", where),
+        "wt.events": lambda: wt.events(con, launch),
+    }
+
+
+def launch_page_queries(con, launch: str) -> None:
+    """What one rerun of the Launch page in its default state asks the snapshot."""
+    wd.snapshot_time(con)
+    wd.launches(con)
+    where = default_filter(wd.facets(con, launch))
+    wt.launch_info(con, launch)
+    wd.filtered_timeline(con, launch, "day", where)
     wt.events(con, launch)
 
 
@@ -173,10 +190,12 @@ def main() -> None:
             "Launch page queries (cold)": seconds(fresh(db_path, launch_page_queries, launch), args.repeat, warm=False),
             "Launch page queries (warm)": seconds(lambda: launch_page_queries(con, launch), args.repeat, warm=True),
         }
+        calls = {name: seconds(call, args.repeat, warm=True) for name, call in launch_page_calls(con, launch).items()}
         con.close()
         print(f"{'':<46} {'median s':>9}  goal < {QUERY_GOAL_S:.0f} s")
         for name, value in rows.items():
             print(f"{name:<46} {value:>9.3f}  {'' if name.startswith('baseline') else verdict(value, QUERY_GOAL_S)}")
+        print("  of which, warm: " + ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in calls.items()))
 
         print(f"\n(b) navigation start to interactive in headless chromium, {args.loads} loads each")
         with sync_playwright() as playwright:
