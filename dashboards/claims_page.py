@@ -75,8 +75,10 @@ def _evidence(frame: pd.DataFrame) -> None:
     st.caption("The sentence the classifier found for each claim is highlighted in the post.")
     with st.container(key="claims-evidence"):
         for post in frame.to_dict("records"):
-            title = highlight.marked(cell_text(post["title"]), [])
-            body = highlight.marked(cell_text(post["text"]), list(post["evidence"].values()))
+            # The classifier read title and text together, so its evidence can come from either.
+            evidence = list(post["evidence"].values())
+            title = highlight.marked(cell_text(post["title"]), evidence)
+            body = highlight.marked(cell_text(post["text"]), evidence)
             labels = ", ".join(CLAIM_TITLES.get(c, c) for c in post["claims"]) or "no claim"
             st.html(
                 f"<div class='lw-post'><b>{title}</b> <small>{highlight.marked(cell_text(post['platform']), [])} · "

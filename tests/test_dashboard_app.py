@@ -391,3 +391,15 @@ def test_sidebar_filters_change_the_claims_table(warehouse, monkeypatch):
         expected = len(_expected(con, "list_contains(claims, 'contamination')"))
     assert any(m.value.startswith(f"{expected:,} posts match") for m in at.markdown)
     assert all("Contamination" in claims for claims in at.dataframe[0].value["claims"])
+
+
+def test_evidence_is_marked_and_everything_else_escaped():
+    from dashboards.highlight import marked
+
+    text = "Great model. It <b>leaked</b> the test set & more! <script>alert(1)</script>"
+    html = marked(text, ["It <b>leaked</b> the test set & more!", "not in the text"])
+    assert html == (
+        "Great model. <mark>It &lt;b&gt;leaked&lt;/b&gt; the test set &amp; more!</mark> "
+        "&lt;script&gt;alert(1)&lt;/script&gt;"
+    )
+    assert marked("<img src=x onerror=alert(1)>", []) == "&lt;img src=x onerror=alert(1)&gt;"
