@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from browser import CHART_READY_JS, CHROMIUM, CLAIMS_CHART, launch_chromium, running_dashboard
+from dashboards.claims_page import PAGE_SIZE
 from warehouse.snapshot import snapshot_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,6 +111,16 @@ def _match_count(page) -> int:
     return int(line.inner_text().split(" ")[0].replace(",", ""))
 
 
+def _wait_table_rows(page, rows: int) -> str:
+    """Wait until the Claims table's grid holds `rows` rows; return its first row's text.
+    st.dataframe draws on a canvas; its accessible table mirrors the rows (header included)."""
+    grid = ".st-key-claims-table table[role=grid]"
+    page.wait_for_function(
+        f"() => document.querySelector('{grid}')?.getAttribute('aria-rowcount') === '{rows + 1}'", timeout=TIMEOUT_MS
+    )
+    return page.locator(f"{grid} tbody tr").first.inner_text()
+
+
 def test_launch_page_draws_the_chart(dashboard, watched, capsys):
     url, snapshot = dashboard
     page = watched.page
@@ -146,12 +157,14 @@ def test_claim_filter_changes_the_table(dashboard, watched):
     _open(page, url, "Claims")
     everything = _count(snapshot)
     assert _match_count(page) == everything
+    first_row = _wait_table_rows(page, min(everything, PAGE_SIZE))
     page.get_by_test_id("stSidebar").get_by_role("combobox", name="Claim type").click()
     page.get_by_role("option", name="Contamination").click()
     page.keyboard.press("Escape")
     expected = _count(snapshot, "contamination")
     assert 0 < expected < everything
     page.get_by_text(re.compile(rf"^{expected:,} posts match")).first.wait_for()
+    assert _wait_table_rows(page, min(expected, PAGE_SIZE)) != first_row
     # The evidence list under the table shows each post of the page with its claims.
     posts = page.locator(".st-key-claims-evidence .lw-post")
     posts.first.wait_for()
