@@ -145,7 +145,7 @@ def claims_chart(
             alt.Tooltip("posts:Q", title="posts in bucket"),
         ],
     )
-    return _with_events(bars, events_df, domain, "Posts by claim type")
+    return _with_events(bars, event_records(events_df, domain), "Posts by claim type")
 
 
 def negative_share_chart(
@@ -184,7 +184,141 @@ def negative_share_chart(
                       legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.share)")
-    return _with_events(line + points, events_df, domain, "Negative share of posts")
+    return _with_events(line + points, event_records(events_df, domain), "Negative share of posts")
+
+
+RELATIVE_COLUMNS: tuple[str, ...] = (
+    "t_hours", "posts", "positive", "neutral", "negative", "negative_share", *CLAIMS,
+)
+RELATIVE_MARGIN_HOURS = 48.0  # as EVENT_MARGIN, on the T+h axis
+
+
+def relative_claims_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) -> alt.LayerChart:
+    """claims_chart on hours since release: `relative_df` has `t_hours` (bucket starts) instead of
+    `bucket`, and `events_df` has `hours_since_release` (warehouse.dashboard.relative_events)."""
+    frame, step, domain = _relative_frame(relative_df, events_df)
+    rows = []
+    for row in frame.to_dict("records"):
+        for order, claim in enumerate(CLAIMS):
+            rows.append({
+                "mid": row["t_hours"] + step / 2,
+                "when": _hours_text(row["t_hours"], step),
+                "claim_title": CLAIM_TITLES[claim],
+                "claim_order": order,
+                "count": int(row[claim]),
+                "posts": int(row["posts"]),
+            })
+    bars = alt.Chart({"values": rows}).mark_bar(
+        size=max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1), stroke="white", strokeWidth=0.5
+    ).encode(
+        x=alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
+        y=alt.Y("count:Q", stack="zero", title="claim labels (a post can carry several)"),
+        color=alt.Color(
+            "claim_title:N",
+            title="Claim type",
+            scale=alt.Scale(domain=[CLAIM_TITLES[c] for c in CLAIMS],
+                            range=[CLAIM_COLORS[c] for c in CLAIMS]),
+            legend=alt.Legend(orient="bottom", columns=3),
+        ),
+        order=alt.Order("claim_order:O"),
+        tooltip=[
+            alt.Tooltip("when:N", title="bucket"),
+            alt.Tooltip("claim_title:N", title="claim"),
+            alt.Tooltip("count:Q", title="posts with this claim"),
+            alt.Tooltip("posts:Q", title="posts in bucket"),
+        ],
+    )
+    return _with_events(bars, relative_event_records(events_df, domain), "Posts by claim type", "t:Q")
+
+
+def relative_negative_share_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) -> alt.LayerChart:
+    """negative_share_chart on hours since release (see relative_claims_chart)."""
+    frame, step, domain = _relative_frame(relative_df, events_df)
+    rows = [
+        {
+            "mid": row["t_hours"] + step / 2,
+            "when": _hours_text(row["t_hours"], step),
+            "share": _share(row["negative_share"]),
+            "negative": int(row["negative"]),
+            "posts": int(row["posts"]),
+        }
+        for row in frame.to_dict("records")
+    ]
+    base = alt.Chart({"values": rows}).encode(
+        x=alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
+        y=alt.Y("share:Q", title="negative share of posts",
+                scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+    )
+    line = base.mark_line(color=NEGATIVE_COLOR, invalid="break-paths-show-domains")
+    points = base.mark_circle(color=NEGATIVE_COLOR, opacity=0.85).encode(
+        size=alt.Size("posts:Q", title="posts in bucket", legend=alt.Legend(orient="bottom")),
+        tooltip=[
+            alt.Tooltip("when:N", title="bucket"),
+            alt.Tooltip("share:Q", title="negative share", format=".0%"),
+            alt.Tooltip("negative:Q", title="negative posts"),
+            alt.Tooltip("posts:Q", title="posts"),
+        ],
+    ).transform_filter("isValid(datum.share)")
+    return _with_events(line + points, relative_event_records(events_df, domain), "Negative share of posts", "t:Q")
+
+
+def compare_chart(compare_df: pd.DataFrame, metric: str, bucket_hours: int) -> alt.Chart:
+    """One line per launch of `metric` per T+h bucket, from warehouse.comparison.compare's frame
+    (a `t_hours` column and one column per launch key)."""
+    require_columns(compare_df, ("t_hours",), "compare")
+    launches = [c for c in compare_df.columns if c != "t_hours"]
+    rows = [
+        {
+            "mid": float(row["t_hours"]) + bucket_hours / 2,
+            "when": _hours_text(row["t_hours"], bucket_hours),
+            "launch": str(launch),
+            "value": _share(row[launch]),
+        }
+        for row in compare_df.to_dict("records")
+        for launch in launches
+    ]
+    share = metric == "negative_share"
+    return alt.Chart({"values": rows}).mark_line(point=True, invalid="break-paths-show-domains").encode(
+        x=alt.X("mid:Q", title="hours since release (T+h)"),
+        y=alt.Y("value:Q", title=metric.replace("_", " "),
+                axis=alt.Axis(format="%") if share else alt.Axis(),
+                scale=alt.Scale(domain=[0, 1]) if share else alt.Scale()),
+        color=alt.Color("launch:N", title="launch", sort=launches, legend=alt.Legend(orient="bottom")),
+        tooltip=[
+            alt.Tooltip("launch:N"),
+            alt.Tooltip("when:N", title="bucket"),
+            alt.Tooltip("value:Q", title=metric.replace("_", " "), format=".0%" if share else ",d"),
+        ],
+    ).properties(
+        title=alt.Title(f"{metric.replace('_', ' ').capitalize()} per {bucket_hours} h since release", anchor="start"),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+
+
+def _relative_frame(
+    relative_df: pd.DataFrame, events_df: pd.DataFrame
+) -> tuple[pd.DataFrame, float, tuple[float, float]]:
+    """The sorted frame, its bucket width in hours and the T+h span to draw (events near it included)."""
+    require_columns(relative_df, RELATIVE_COLUMNS, "relative_timeline")
+    frame = relative_df.sort_values("t_hours", kind="stable").reset_index(drop=True)
+    gaps = frame["t_hours"].diff().dropna()
+    gaps = gaps[gaps > 0]
+    step = float(gaps.min()) if not gaps.empty else 1.0
+    hours = [float(h) for h in frame["t_hours"]] + [float(h) + step for h in frame["t_hours"]]
+    event_hours = [float(h) for h in events_df.get("hours_since_release", []) if pd.notna(h)]
+    if hours:
+        low, high = min(hours) - RELATIVE_MARGIN_HOURS, max(hours) + RELATIVE_MARGIN_HOURS
+        hours += [h for h in event_hours if low <= h <= high]
+    else:
+        hours = event_hours or [0.0, step]
+    start, end = min(hours), max(hours)
+    pad = max((end - start) * 0.01, 0.5)
+    return frame, step, (start - pad, end + pad)
+
+
+def _hours_text(t_hours: float, step: float) -> str:
+    return f"T{float(t_hours):+g} h to T{float(t_hours) + float(step):+g} h"
 
 
 def numbered_events(events_df: pd.DataFrame) -> pd.DataFrame:
@@ -207,7 +341,35 @@ def event_records(
     events = numbered_events(events_df)
     events = events[[start <= _event_time(event) <= end for event in events.to_dict("records")]].reset_index(drop=True)
     times = [_event_time(event) for event in events.to_dict("records")]
-    xs = [(when - start).total_seconds() / span * WIDTH for when in times]
+    places = [
+        {"time": _iso(when), "when": _event_time_text(when, cell_text(event["time_precision"]))}
+        for when, event in zip(times, events.to_dict("records"))
+    ]
+    return _labelled_records(events, [(when - start).total_seconds() / span * WIDTH for when in times], places)
+
+
+def relative_event_records(events_df: pd.DataFrame, domain: tuple[float, float]) -> list[dict[str, Any]]:
+    """As event_records, placed on hours since release (`hours_since_release`, field `t`)."""
+    require_columns(events_df, (*EVENT_COLUMNS, "hours_since_release"), "relative_events")
+    start, end = domain
+    span = max(end - start, 1e-9)
+    events = numbered_events(events_df)
+    events = events[[start <= h <= end for h in events["hours_since_release"]]].reset_index(drop=True)
+    places = [
+        {
+            "t": float(event["hours_since_release"]),
+            "when": f"T{float(event['hours_since_release']):+.1f} h, "
+                    + _event_time_text(_event_time(event), cell_text(event["time_precision"])),
+        }
+        for event in events.to_dict("records")
+    ]
+    return _labelled_records(events, [(p["t"] - start) / span * WIDTH for p in places], places)
+
+
+def _labelled_records(
+    events: pd.DataFrame, xs: list[float], places: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The records of events in time order at pixel positions `xs`, each with its `places` fields."""
     lane_free_from = [-math.inf] * MAX_LANES
     records = []
     for group in _groups_at_same_x(xs):
@@ -223,14 +385,13 @@ def event_records(
             event = events.iloc[index].to_dict()
             records.append({
                 "number": int(event["number"]),
-                "time": _iso(times[index]),
+                **places[index],
                 # Only the first event of a group carries the shared label, so it is drawn once.
                 "label": label if position == 0 else "",
                 "lane": lane,
                 "label_y": -LANE_STEP * (lane + 1),
                 "precision": cell_text(event["time_precision"]) or "second",
                 "event": cell_text(event["label"]) or _event_label(event),
-                "when": _event_time_text(times[index], cell_text(event["time_precision"])),
                 "kind": cell_text(event["kind"]),
                 "model": cell_text(event["model_name"]),
                 "source": cell_text(event["source"]),
@@ -273,11 +434,10 @@ def _label_px(label: str) -> float:
 
 def _with_events(
     data_layer: alt.Chart | alt.LayerChart,
-    events_df: pd.DataFrame,
-    domain: tuple[pd.Timestamp, pd.Timestamp],
+    records: list[dict[str, Any]],
     title: str,
+    x_field: str = "time:T",
 ) -> alt.LayerChart:
-    records = event_records(events_df, domain)
     lanes_used = max((r["lane"] + 1 for r in records), default=0)
     events = alt.Chart({"values": records})
     tooltip = [
@@ -291,7 +451,7 @@ def _with_events(
         alt.Tooltip("url:N", title="URL"),
     ]
     rules = events.mark_rule(color=EVENT_COLOR, strokeWidth=1.2, opacity=0.8).encode(
-        x="time:T",
+        x=x_field,
         # Dashed = the source gives only a date (or month), so the rule marks its start.
         strokeDash=alt.StrokeDash(
             "precision:N",
@@ -306,13 +466,13 @@ def _with_events(
     labels = events.mark_text(
         align="left", baseline="middle", dx=3, fontSize=LABEL_FONT_SIZE, color=EVENT_COLOR,
     ).encode(
-        x="time:T",
+        x=x_field,
         y=alt.Y("label_y:Q", scale=None, axis=None),
         text="label:N",
         tooltip=tooltip,
     )
     ticks = events.mark_rule(color=EVENT_COLOR, strokeWidth=0.6, opacity=0.5).encode(
-        x="time:T",
+        x=x_field,
         y=alt.Y("label_y:Q", scale=None, axis=None),
         y2=alt.value(0),
     )
@@ -323,6 +483,9 @@ def _with_events(
             title=alt.Title(title, anchor="start", offset=LANE_STEP * lanes_used + 8),
             width=WIDTH,
             height=HEIGHT,
+            # Vega's own default, stated because Streamlit otherwise fits the chart to its
+            # container and squeezes the plot under the event labels to nothing.
+            autosize=alt.AutoSizeParams(type="pad"),
         )
     )
 
@@ -358,8 +521,10 @@ def _time_scale(time_axis: str, domain: tuple[pd.Timestamp, pd.Timestamp]) -> al
         )
     # A fixed domain, because the label lanes were laid out for exactly this span. Only the data
     # layer carries it: Vega-Lite compiles the same domain differently per layer and then warns.
+    # ISO strings, not epoch milliseconds: the Vega-Lite that Streamlit bundles collapses a
+    # temporal scale given a numeric domain, while both renderers parse the strings alike.
     return alt.Scale(type="utc" if time_axis == "utc" else "time",
-                     domain=[_epoch_ms(domain[0]), _epoch_ms(domain[1])])
+                     domain=[_iso(domain[0]), _iso(domain[1])])
 
 
 def _axis_title(time_axis: str) -> str:
@@ -449,10 +614,6 @@ def _bucket_text(bucket: pd.Timestamp, step: pd.Timedelta) -> str:
 
 def _iso(when: pd.Timestamp) -> str:
     return when.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _epoch_ms(when: pd.Timestamp) -> int:
-    return int(when.timestamp() * 1000)
 
 
 def _share(value: Any) -> float | None:

@@ -367,7 +367,7 @@ def events_list(settings: cfg.Settings, launch: str, as_csv: bool) -> None:
 @click.pass_obj
 def events_impact(settings: cfg.Settings, launch: str, hours: int, metrics: tuple[str, ...], any_precision: bool, as_csv: bool) -> None:
     """Posts, negative share and claims before and after each event of LAUNCH, with 95% intervals."""
-    from flows.render import impact_table
+    from dashboards.tables import impact_table
     from warehouse import impact as wi
     from warehouse import snapshot
 
@@ -410,7 +410,7 @@ def compare(settings: cfg.Settings, launches: tuple[str, ...], metric: str, buck
 @click.pass_obj
 def alerts(settings: cfg.Settings, launch: str | None, detect: bool, threshold: float, baseline_hours: int, min_count: int, as_csv: bool) -> None:
     """Hours when posts, or posts making one claim, spiked above their trailing baseline."""
-    from flows.render import alerts_table
+    from dashboards.tables import alerts_table
     from warehouse import alerts as wa
     from warehouse import snapshot
 
@@ -461,6 +461,39 @@ def import_(settings: cfg.Settings, file: Path, fmt: str | None, platform: str |
     spikes = steps.analyze(settings)
     snapshot = steps.publish(settings)
     click.echo(f"classified {classified} posts; {spikes} spike alerts; snapshot published to {snapshot}")
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.pass_obj
+def dashboard(settings: cfg.Settings, port: int, host: str) -> None:
+    """Serve the Streamlit dashboard over the published snapshot (Ctrl+C stops it)."""
+    import os
+    import subprocess
+
+    import dashboards
+    from warehouse import snapshot
+
+    app = Path(dashboards.__file__).with_name("app.py")
+    database = Path(settings.db_path).resolve()
+    published = snapshot.snapshot_path(database)
+    if not published.exists():
+        click.echo(f"no snapshot at {published} yet: the dashboard says so until `launchwatch run` (or `make demo`) publishes one", err=True)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port), "--server.address", host, "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
+    ]
+    click.echo(f"dashboard: http://{host}:{port}  (reading {published}, read-only)")
+    # The app learns the warehouse from the environment, as every launchwatch reader does.
+    child = subprocess.Popen(command, env={**os.environ, "LAUNCHWATCH_DB": str(database)})
+    try:
+        status = child.wait()
+    except KeyboardInterrupt:
+        # The terminal's Ctrl+C reached Streamlit too; let it shut down cleanly.
+        status = child.wait()
+    raise SystemExit(status)
 
 
 def main() -> None:

@@ -50,14 +50,15 @@ def timeline(
             [launch_key, platform],
         ).fetchdf()
     if counts.empty:
-        return pd.DataFrame({name: pd.Series(dtype=_dtype(name)) for name in TIMELINE_COLUMNS})
+        return empty_timeline()
     labels = con.execute(
         "SELECT bucket, events FROM event_buckets(?) WHERE launch_key = ?", [bucket, launch_key]
     ).fetchdf()
-    return _fill(counts, labels, shape["freq"])
+    return fill_buckets(counts, labels, shape["freq"])
 
 
-def _fill(counts: pd.DataFrame, labels: pd.DataFrame, freq: str) -> pd.DataFrame:
+def fill_buckets(counts: pd.DataFrame, labels: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Every bucket from the first to the last of `counts`, empty ones as 0, with the event labels."""
     counts = counts.set_index(_utc(counts["bucket"])).drop(columns="bucket")
     span = pd.date_range(counts.index.min(), counts.index.max(), freq=freq, name="bucket")
     frame = counts.reindex(span)
@@ -67,6 +68,11 @@ def _fill(counts: pd.DataFrame, labels: pd.DataFrame, freq: str) -> pd.DataFrame
     events = pd.Series(labels["events"].to_numpy(), index=_utc(labels["bucket"]), dtype="object")
     frame["events"] = events.reindex(span).fillna("").astype("object")
     return frame.reset_index()[list(TIMELINE_COLUMNS)]
+
+
+def empty_timeline() -> pd.DataFrame:
+    """A timeline with no buckets, in the columns and dtypes of a full one."""
+    return pd.DataFrame({name: pd.Series(dtype=_dtype(name)) for name in TIMELINE_COLUMNS})
 
 
 def _utc(values: pd.Series) -> pd.DatetimeIndex:
