@@ -289,10 +289,10 @@ def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
         relative = wd.relative_timeline(con, LAUNCH, 6)
         relative_events = wd.relative_events(con, LAUNCH)
     chart = charts.claims_chart(frame, events)
-    assert export.png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = export.svg(charts.relative_claims_chart(relative, relative_events)).decode()
+    assert export.png(chart.to_dict())[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = export.svg(charts.relative_claims_chart(relative, relative_events).to_dict()).decode()
     assert svg.lstrip().startswith("<svg") and "hours since release" in svg
-    assert export.png(charts.relative_negative_share_chart(relative, relative_events))[:4] == b"\x89PNG"
+    assert export.png(charts.relative_negative_share_chart(relative, relative_events).to_dict())[:4] == b"\x89PNG"
     table = pd.read_csv(io.BytesIO(export.csv(charts.claims_frame(frame))))
     assert list(table.columns) == ["bucket_utc", *CLAIMS]
     assert table[list(CLAIMS)].to_numpy().sum() == frame[list(CLAIMS)].to_numpy().sum()
