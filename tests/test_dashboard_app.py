@@ -11,7 +11,7 @@ import io
 import json
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -270,6 +270,39 @@ def test_filters_change_the_launch_page(warehouse, monkeypatch):
     assert _metric(at, "Posts (filtered)") == f"{expected:,}"
     if expected == 0:
         assert any("No posts match these filters" in i.value for i in at.info)
+
+
+def test_launch_charts_are_the_builders_specs_of_the_data_shown(warehouse, monkeypatch):
+    """The page keeps its chart specs in a cache keyed on the query results: after every filter
+    change they must be what the chart builders (and so the downloads) make of the data shown."""
+    from dashboards import charts
+    from warehouse import timeline as wt
+
+    def built(at) -> list:
+        first, last = at.sidebar.date_input(key=f"dates:{LAUNCH}").value
+        claims = at.sidebar.multiselect(key=f"claims:{LAUNCH}").value
+        where = wd.PostFilter(
+            claims=tuple(claims) or None,
+            since=datetime.combine(first, datetime.min.time(), timezone.utc),
+            until=datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc),
+        )
+        with snapshot.open_snapshot(warehouse) as con:
+            frame, events = wd.filtered_timeline(con, LAUNCH, "day", where), wt.events(con, LAUNCH)
+        specs = [build(frame, events).to_dict() for build in (charts.claims_chart, charts.negative_share_chart)]
+        return [({k: v for k, v in spec.items() if k != "datasets"}, sorted(spec["datasets"])) for spec in specs]
+
+    def shown(at) -> list:
+        # Streamlit sends the datasets apart from the spec (as Arrow), under the spec's names.
+        return [({k: v for k, v in json.loads(c.proto.spec).items() if k != "datasets"},
+                 sorted(d.name for d in c.proto.datasets)) for c in at.get("vega_lite_chart")]
+
+    at = _app(warehouse, monkeypatch)
+    unfiltered = shown(at)
+    assert unfiltered == built(at)
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value(["regression"]).run()
+    assert shown(at) == built(at) != unfiltered
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value([]).run()
+    assert shown(at) == unfiltered
 
 
 def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
