@@ -370,6 +370,20 @@ def test_no_snapshot_says_how_to_make_one(tmp_path, monkeypatch):
     assert "launchwatch dashboard" in unset.error[0].value
 
 
+def test_a_snapshot_from_an_older_launchwatch_says_to_republish(warehouse, tmp_path, monkeypatch):
+    db = tmp_path / "launchwatch.duckdb"
+    shutil.copyfile(snapshot.snapshot_path(warehouse), snapshot.snapshot_path(db))
+    # As published before migration 007: no launch_post_facts, not recorded.
+    with duckdb.connect(str(snapshot.snapshot_path(db))) as old:
+        old.execute("DROP TABLE launch_post_facts")
+        old.execute("DELETE FROM schema_migrations WHERE name = '007_timeline_facts.sql'")
+    at = _app(db, monkeypatch)
+    assert not at.exception
+    message = at.error[0].value
+    assert "published by an older launchwatch" in message and "007_timeline_facts.sql" in message
+    assert "launchwatch run" in message
+
+
 def test_the_app_picks_up_a_newly_published_snapshot(warehouse, tmp_path, monkeypatch):
     db = tmp_path / "launchwatch.duckdb"
     shutil.copyfile(warehouse, db)
