@@ -3,9 +3,14 @@
 Every function is pure: DataFrames in the shapes returned by `warehouse.timeline` go in, an
 Altair chart or a DataFrame comes out. Data is embedded in the spec as explicit records (ISO
 times, None for missing values) so the spec is the same whether it is rendered in a browser,
-exported to PNG/SVG by vl_convert, or inspected by a test. The records are passed as a plain
-{"values": [...]} dict: wrapped in alt.Data, Altair validates every row against the schema,
-which takes seconds for a month of hourly buckets.
+exported to PNG/SVG by vl_convert, or inspected by a test.
+
+The records are plain {"values": [...]} dicts (wrapped in alt.Data, Altair would validate every
+row against the schema). A layered chart carries its data layer's records on the top chart, and
+the layers are composed in one call: Altair deep-copies every layer, inline data included, each
+time charts are layered or given properties, which took most of a second per dashboard rerun.
+Channels are given as their classes (alt.X, not "x:T"): Altair resolves a bare string against the
+whole schema, tens of milliseconds each.
 """
 
 from __future__ import annotations
@@ -112,10 +117,11 @@ def claims_chart(
     timeline, step, domain, x_scale = _time_frame(timeline_df, events_df, time_axis)
     rows = []
     for bucket, row in zip(timeline["bucket"], timeline.to_dict("records")):
+        mid, when = _iso(bucket + step / 2), _bucket_text(bucket, step)
         for order, claim in enumerate(CLAIMS):
             rows.append({
-                "mid": _iso(bucket + step / 2),
-                "when": _bucket_text(bucket, step),
+                "mid": mid,
+                "when": when,
                 "claim": claim,
                 "claim_title": CLAIM_TITLES[claim],
                 "claim_order": order,
@@ -125,7 +131,7 @@ def claims_chart(
     # Bars are centred on their bucket with a width in pixels: x/x2 ranges would be clearer, but
     # Vega-Lite mis-merges an explicit time domain with x2 and warns on every render.
     bar_px = max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1)
-    bars = alt.Chart({"values": rows}).mark_bar(
+    bars = alt.Chart().mark_bar(
         size=bar_px, stroke="white", strokeWidth=0.5
     ).encode(
         x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
@@ -145,7 +151,7 @@ def claims_chart(
             alt.Tooltip("posts:Q", title="posts in bucket"),
         ],
     )
-    return _with_events(bars, event_records(events_df, domain), "Posts by claim type")
+    return _with_events(bars, rows, event_records(events_df, domain), "Posts by claim type")
 
 
 def negative_share_chart(
@@ -164,8 +170,8 @@ def negative_share_chart(
         }
         for bucket, row in zip(timeline["bucket"], timeline.to_dict("records"))
     ]
-    base = alt.Chart({"values": rows}).encode(
-        x="mid:T",
+    base = alt.Chart().encode(
+        x=alt.X("mid:T"),
         y=alt.Y("share:Q", title="negative share of posts",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
     )
@@ -184,7 +190,7 @@ def negative_share_chart(
                       legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.share)")
-    return _with_events(line + points, event_records(events_df, domain), "Negative share of posts")
+    return _with_events(line + points, rows, event_records(events_df, domain), "Negative share of posts")
 
 
 RELATIVE_COLUMNS: tuple[str, ...] = (
@@ -199,16 +205,17 @@ def relative_claims_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) ->
     frame, step, domain = _relative_frame(relative_df, events_df)
     rows = []
     for row in frame.to_dict("records"):
+        mid, when = row["t_hours"] + step / 2, _hours_text(row["t_hours"], step)
         for order, claim in enumerate(CLAIMS):
             rows.append({
-                "mid": row["t_hours"] + step / 2,
-                "when": _hours_text(row["t_hours"], step),
+                "mid": mid,
+                "when": when,
                 "claim_title": CLAIM_TITLES[claim],
                 "claim_order": order,
                 "count": int(row[claim]),
                 "posts": int(row["posts"]),
             })
-    bars = alt.Chart({"values": rows}).mark_bar(
+    bars = alt.Chart().mark_bar(
         size=max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1), stroke="white", strokeWidth=0.5
     ).encode(
         x=alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
@@ -228,7 +235,7 @@ def relative_claims_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) ->
             alt.Tooltip("posts:Q", title="posts in bucket"),
         ],
     )
-    return _with_events(bars, relative_event_records(events_df, domain), "Posts by claim type", "t:Q")
+    return _with_events(bars, rows, relative_event_records(events_df, domain), "Posts by claim type", "t:Q")
 
 
 def relative_negative_share_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) -> alt.LayerChart:
@@ -244,7 +251,7 @@ def relative_negative_share_chart(relative_df: pd.DataFrame, events_df: pd.DataF
         }
         for row in frame.to_dict("records")
     ]
-    base = alt.Chart({"values": rows}).encode(
+    base = alt.Chart().encode(
         x=alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
         y=alt.Y("share:Q", title="negative share of posts",
                 scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
@@ -259,7 +266,7 @@ def relative_negative_share_chart(relative_df: pd.DataFrame, events_df: pd.DataF
             alt.Tooltip("posts:Q", title="posts"),
         ],
     ).transform_filter("isValid(datum.share)")
-    return _with_events(line + points, relative_event_records(events_df, domain), "Negative share of posts", "t:Q")
+    return _with_events(line + points, rows, relative_event_records(events_df, domain), "Negative share of posts", "t:Q")
 
 
 def compare_chart(compare_df: pd.DataFrame, metric: str, bucket_hours: int) -> alt.Chart:
@@ -338,12 +345,11 @@ def event_records(
     """
     start, end = domain
     span = max((end - start).total_seconds(), 1.0)
-    events = numbered_events(events_df)
-    events = events[[start <= _event_time(event) <= end for event in events.to_dict("records")]].reset_index(drop=True)
-    times = [_event_time(event) for event in events.to_dict("records")]
+    events = [event for event in numbered_events(events_df).to_dict("records") if start <= _event_time(event) <= end]
+    times = [_event_time(event) for event in events]
     places = [
         {"time": _iso(when), "when": _event_time_text(when, cell_text(event["time_precision"]))}
-        for when, event in zip(times, events.to_dict("records"))
+        for when, event in zip(times, events)
     ]
     return _labelled_records(events, [(when - start).total_seconds() / span * WIDTH for when in times], places)
 
@@ -353,36 +359,36 @@ def relative_event_records(events_df: pd.DataFrame, domain: tuple[float, float])
     require_columns(events_df, (*EVENT_COLUMNS, "hours_since_release"), "relative_events")
     start, end = domain
     span = max(end - start, 1e-9)
-    events = numbered_events(events_df)
-    events = events[[start <= h <= end for h in events["hours_since_release"]]].reset_index(drop=True)
+    events = [event for event in numbered_events(events_df).to_dict("records")
+              if start <= event["hours_since_release"] <= end]
     places = [
         {
             "t": float(event["hours_since_release"]),
             "when": f"T{float(event['hours_since_release']):+.1f} h, "
                     + _event_time_text(_event_time(event), cell_text(event["time_precision"])),
         }
-        for event in events.to_dict("records")
+        for event in events
     ]
     return _labelled_records(events, [(p["t"] - start) / span * WIDTH for p in places], places)
 
 
 def _labelled_records(
-    events: pd.DataFrame, xs: list[float], places: list[dict[str, Any]]
+    events: list[dict[str, Any]], xs: list[float], places: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The records of events in time order at pixel positions `xs`, each with its `places` fields."""
+    """The records of `events` (numbered, in time order) at pixel positions `xs`, each with its `places` fields."""
     lane_free_from = [-math.inf] * MAX_LANES
     records = []
     for group in _groups_at_same_x(xs):
-        first, last = events.iloc[group[0]], events.iloc[group[-1]]
+        first, last = events[group[0]], events[group[-1]]
         number = str(first["number"]) if len(group) == 1 else f"{first['number']}–{last['number']}"
-        full = f"{number} {_event_label(first.to_dict())}"
+        full = f"{number} {_event_label(first)}"
         x_px = xs[group[0]]
         # A long label is only worth its lane when few later rules start under it; in a dense
         # cluster every event gets its number instead, so none is hidden by another's label.
         crowded = len(group) > 1 or sum(x < x_px + _label_px(full) for x in xs[group[-1] + 1:]) >= MAX_LANES - 2
         label, lane = _place_label(lane_free_from, x_px, (number,) if crowded else (full, number))
         for position, index in enumerate(group):
-            event = events.iloc[index].to_dict()
+            event = events[index]
             records.append({
                 "number": int(event["number"]),
                 **places[index],
@@ -434,10 +440,12 @@ def _label_px(label: str) -> float:
 
 def _with_events(
     data_layer: alt.Chart | alt.LayerChart,
+    rows: list[dict[str, Any]],
     records: list[dict[str, Any]],
     title: str,
     x_field: str = "time:T",
 ) -> alt.LayerChart:
+    """`data_layer` drawing `rows` under the events' rules and lane labels (from `records`), as one chart."""
     lanes_used = max((r["lane"] + 1 for r in records), default=0)
     events = alt.Chart({"values": records})
     tooltip = [
@@ -451,7 +459,7 @@ def _with_events(
         alt.Tooltip("url:N", title="URL"),
     ]
     rules = events.mark_rule(color=EVENT_COLOR, strokeWidth=1.2, opacity=0.8).encode(
-        x=x_field,
+        x=alt.X(x_field),
         # Dashed = the source gives only a date (or month), so the rule marks its start.
         strokeDash=alt.StrokeDash(
             "precision:N",
@@ -466,27 +474,30 @@ def _with_events(
     labels = events.mark_text(
         align="left", baseline="middle", dx=3, fontSize=LABEL_FONT_SIZE, color=EVENT_COLOR,
     ).encode(
-        x=x_field,
+        x=alt.X(x_field),
         y=alt.Y("label_y:Q", scale=None, axis=None),
-        text="label:N",
+        text=alt.Text("label:N"),
         tooltip=tooltip,
     )
     ticks = events.mark_rule(color=EVENT_COLOR, strokeWidth=0.6, opacity=0.5).encode(
-        x=x_field,
+        x=alt.X(x_field),
         y=alt.Y("label_y:Q", scale=None, axis=None),
-        y2=alt.value(0),
+        y2=alt.Y2Value(0),
     )
-    return (
-        alt.layer(data_layer, rules, ticks, labels)
-        .resolve_scale(y="independent", strokeDash="independent")
-        .properties(
-            title=alt.Title(title, anchor="start", offset=LANE_STEP * lanes_used + 8),
-            width=WIDTH,
-            height=HEIGHT,
-            # Vega's own default, stated because Streamlit otherwise fits the chart to its
-            # container and squeezes the plot under the event labels to nothing.
-            autosize=alt.AutoSizeParams(type="pad"),
-        )
+    # One constructor call instead of layer().resolve_scale().properties(): each of those
+    # copies every layer again.
+    return alt.LayerChart(
+        # The rows sit on the top chart, which the data layer inherits them from: Altair
+        # deep-copies every layer, inline data included, while it composes them.
+        data={"values": rows},
+        layer=[data_layer, rules, ticks, labels],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent", strokeDash="independent")),
+        title=alt.Title(title, anchor="start", offset=LANE_STEP * lanes_used + 8),
+        width=WIDTH,
+        height=HEIGHT,
+        # Vega's own default, stated because Streamlit otherwise fits the chart to its
+        # container and squeezes the plot under the event labels to nothing.
+        autosize=alt.AutoSizeParams(type="pad"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, downloads, session
+from dashboards import charts, downloads, export, session
 from warehouse import comparison as wc
 from warehouse import dashboard as wd
 
@@ -35,10 +35,11 @@ def render() -> None:
         st.error(f"'From' ({since} h) must be before 'Until' ({until} h).")
         return
     frame = wc.compare(ctx.con, chosen, metric=metric, bucket_hours=int(bucket), from_hours=int(since), until_hours=int(until))
-    chart = charts.compare_chart(frame, metric, int(bucket))
+    spec = charts.compare_chart(frame, metric, int(bucket)).to_dict()
     with st.container(key="compare-chart"):
-        st.altair_chart(chart, width="content")
-        downloads.buttons(chart, frame, f"compare-{metric}")
+        # The dict, so Streamlit shows exactly what the PNG and SVG downloads draw.
+        st.vega_lite_chart(spec, width="content")
+        downloads.buttons(spec, export.csv(frame), f"compare-{metric}")
     st.dataframe(frame, hide_index=True, key="compare-table")
 
 

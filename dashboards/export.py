@@ -3,7 +3,8 @@ and the static report show, and the chart's data as CSV for Datawrapper."""
 
 from __future__ import annotations
 
-import altair as alt
+from typing import Any
+
 import pandas as pd
 import vl_convert
 
@@ -12,12 +13,14 @@ from dashboards import charts
 PNG_SCALE = 2  # twice the on-screen size, sharp enough for an article
 
 
-def png(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_png(chart.to_dict(), scale=PNG_SCALE)
+def png(spec: dict[str, Any]) -> bytes:
+    """`spec` (a chart's to_dict()) as PNG."""
+    return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
 
 
-def svg(chart: alt.TopLevelMixin) -> bytes:
-    return vl_convert.vegalite_to_svg(chart.to_dict()).encode("utf-8")
+def svg(spec: dict[str, Any]) -> bytes:
+    """`spec` (a chart's to_dict()) as SVG."""
+    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
 
 
 def csv(chart_df: pd.DataFrame) -> bytes:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from dashboards import charts, downloads, session
+from dashboards import charts, downloads, export, session
 from dashboards.report import safe_href
 from warehouse import dashboard as wd
 from warehouse import timeline as wt
@@ -47,6 +49,29 @@ def render() -> None:
 
 
 def _chart_section(frame: pd.DataFrame, events: pd.DataFrame, relative: bool, launch: str) -> None:
+    drawn = _charts(frame, events, relative)
+    axis = "t-hours" if relative else "utc"
+    with st.container(key="launch-claims-chart"):
+        st.vega_lite_chart(drawn["claims"], width="content")
+        downloads.buttons(drawn["claims"], drawn["claims_csv"], f"{launch}-claims-{axis}")
+    st.caption("Posts per bucket stacked by the claim types the classifier found (a post can carry several). "
+               "Vertical rules are benchmark and leaderboard events: hover one to see it; dashed rules "
+               "are events known only to the day.")
+    with st.container(key="launch-negative-chart"):
+        st.vega_lite_chart(drawn["share"], width="content")
+        downloads.buttons(drawn["share"], drawn["share_csv"], f"{launch}-negative-share-{axis}")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _charts(frame: pd.DataFrame, events: pd.DataFrame, relative: bool) -> dict[str, Any]:
+    """Both charts' Vega-Lite specs and CSV downloads for this data.
+
+    Every widget click reruns the page, and composing the Altair charts costs far more than the
+    queries, so the finished specs are kept per data: Streamlit keys this cache on the contents of
+    `frame` and `events`, so a new snapshot or other filters that change the data get new charts.
+    The specs go to Streamlit as dicts, not validated again: the same builders are validated by
+    the static report and the tests, and the data changes only values, not the spec's shape.
+    """
     if relative:
         claims_chart = charts.relative_claims_chart(frame, events)
         share_chart = charts.relative_negative_share_chart(frame, events)
@@ -57,16 +82,12 @@ def _chart_section(frame: pd.DataFrame, events: pd.DataFrame, relative: bool, la
         share_chart = charts.negative_share_chart(frame, events)
         claims_data = charts.claims_frame(frame)
         share_data = charts.negative_share_frame(frame)
-    axis = "t-hours" if relative else "utc"
-    with st.container(key="launch-claims-chart"):
-        st.altair_chart(claims_chart, width="content")
-        downloads.buttons(claims_chart, claims_data, f"{launch}-claims-{axis}")
-    st.caption("Posts per bucket stacked by the claim types the classifier found (a post can carry several). "
-               "Vertical rules are benchmark and leaderboard events: hover one to see it; dashed rules "
-               "are events known only to the day.")
-    with st.container(key="launch-negative-chart"):
-        st.altair_chart(share_chart, width="content")
-        downloads.buttons(share_chart, share_data, f"{launch}-negative-share-{axis}")
+    return {
+        "claims": claims_chart.to_dict(validate=False),
+        "share": share_chart.to_dict(validate=False),
+        "claims_csv": export.csv(claims_data),
+        "share_csv": export.csv(share_data),
+    }
 
 
 def _event_table(events: pd.DataFrame) -> None:

@@ -22,6 +22,7 @@ import streamlit as st
 from dashboards.charts import CLAIM_TITLES
 from warehouse import dashboard as wd
 from warehouse import snapshot
+from warehouse.db import missing_migrations
 
 DB_ENV = "LAUNCHWATCH_DB"
 
@@ -71,6 +72,15 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
                 # Closing it also closes the cursors of reruns still holding it.
                 held[1].close()
             con = snapshot.open_snapshot(db_path)
+            missing = missing_migrations(con)
+            if missing:
+                con.close()
+                raise NoData(
+                    f"The snapshot {target} was published by an older launchwatch: it lacks the tables "
+                    f"of migrations {', '.join(missing)}, and a read-only snapshot cannot be migrated. "
+                    "Run `launchwatch run` or `make demo` (any command that publishes) to republish it "
+                    "with this version's tables."
+                )
             # Read-only already; also keep the dashboard's connection away from every other file.
             con.execute("SET enable_external_access = false")
             _open[target] = (identity, con)

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -272,6 +272,39 @@ def test_filters_change_the_launch_page(warehouse, monkeypatch):
         assert any("No posts match these filters" in i.value for i in at.info)
 
 
+def test_launch_charts_are_the_builders_specs_of_the_data_shown(warehouse, monkeypatch):
+    """The page keeps its chart specs in a cache keyed on the query results: after every filter
+    change they must be what the chart builders (and so the downloads) make of the data shown."""
+    from dashboards import charts
+    from warehouse import timeline as wt
+
+    def built(at) -> list:
+        first, last = at.sidebar.date_input(key=f"dates:{LAUNCH}").value
+        claims = at.sidebar.multiselect(key=f"claims:{LAUNCH}").value
+        where = wd.PostFilter(
+            claims=tuple(claims) or None,
+            since=datetime.combine(first, datetime.min.time(), timezone.utc),
+            until=datetime.combine(last + timedelta(days=1), datetime.min.time(), timezone.utc),
+        )
+        with snapshot.open_snapshot(warehouse) as con:
+            frame, events = wd.filtered_timeline(con, LAUNCH, "day", where), wt.events(con, LAUNCH)
+        specs = [build(frame, events).to_dict() for build in (charts.claims_chart, charts.negative_share_chart)]
+        return [({k: v for k, v in spec.items() if k != "datasets"}, sorted(spec["datasets"])) for spec in specs]
+
+    def shown(at) -> list:
+        # Streamlit sends the datasets apart from the spec (as Arrow), under the spec's names.
+        return [({k: v for k, v in json.loads(c.proto.spec).items() if k != "datasets"},
+                 sorted(d.name for d in c.proto.datasets)) for c in at.get("vega_lite_chart")]
+
+    at = _app(warehouse, monkeypatch)
+    unfiltered = shown(at)
+    assert unfiltered == built(at)
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value(["regression"]).run()
+    assert shown(at) == built(at) != unfiltered
+    at.sidebar.multiselect(key=f"claims:{LAUNCH}").set_value([]).run()
+    assert shown(at) == unfiltered
+
+
 def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
     import vl_convert
 
@@ -289,10 +322,10 @@ def test_chart_exports_are_valid_png_svg_and_csv(warehouse, monkeypatch):
         relative = wd.relative_timeline(con, LAUNCH, 6)
         relative_events = wd.relative_events(con, LAUNCH)
     chart = charts.claims_chart(frame, events)
-    assert export.png(chart)[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = export.svg(charts.relative_claims_chart(relative, relative_events)).decode()
+    assert export.png(chart.to_dict())[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = export.svg(charts.relative_claims_chart(relative, relative_events).to_dict()).decode()
     assert svg.lstrip().startswith("<svg") and "hours since release" in svg
-    assert export.png(charts.relative_negative_share_chart(relative, relative_events))[:4] == b"\x89PNG"
+    assert export.png(charts.relative_negative_share_chart(relative, relative_events).to_dict())[:4] == b"\x89PNG"
     table = pd.read_csv(io.BytesIO(export.csv(charts.claims_frame(frame))))
     assert list(table.columns) == ["bucket_utc", *CLAIMS]
     assert table[list(CLAIMS)].to_numpy().sum() == frame[list(CLAIMS)].to_numpy().sum()
@@ -335,6 +368,20 @@ def test_no_snapshot_says_how_to_make_one(tmp_path, monkeypatch):
 
     unset = AppTest.from_file(str(APP), default_timeout=60).run()
     assert "launchwatch dashboard" in unset.error[0].value
+
+
+def test_a_snapshot_from_an_older_launchwatch_says_to_republish(warehouse, tmp_path, monkeypatch):
+    db = tmp_path / "launchwatch.duckdb"
+    shutil.copyfile(snapshot.snapshot_path(warehouse), snapshot.snapshot_path(db))
+    # As published before migration 007: no launch_post_facts, not recorded.
+    with duckdb.connect(str(snapshot.snapshot_path(db))) as old:
+        old.execute("DROP TABLE launch_post_facts")
+        old.execute("DELETE FROM schema_migrations WHERE name = '007_timeline_facts.sql'")
+    at = _app(db, monkeypatch)
+    assert not at.exception
+    message = at.error[0].value
+    assert "published by an older launchwatch" in message and "007_timeline_facts.sql" in message
+    assert "launchwatch run" in message
 
 
 def test_the_app_picks_up_a_newly_published_snapshot(warehouse, tmp_path, monkeypatch):

@@ -127,13 +127,13 @@ def named_data(spec: dict, layer: dict) -> list[dict]:
 
 
 def layers_with_mark(spec: dict, mark: str) -> list[dict]:
-    """Leaf layers drawing `mark`, each given the data it inherits from a parent layer."""
+    """Leaf layers drawing `mark`, each given the data it inherits from a parent layer or the top."""
     found = []
     for layer in spec["layer"]:
         for inner in layer.get("layer", [layer]):
             kind = inner["mark"]["type"] if isinstance(inner["mark"], dict) else inner["mark"]
             if kind == mark:
-                found.append({"data": layer.get("data"), **inner})
+                found.append({"data": layer.get("data", spec.get("data")), **inner})
     return found
 
 

@@ -79,6 +79,16 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return done
 
 
+def missing_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the bundled migrations `con`'s database has not applied: a read-only copy (a
+    snapshot) cannot apply them, so its reader has to say so instead of failing on a missing table."""
+    recorded = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()} if recorded else set()
+    return [name for number, name, _ in migrations() if number not in applied]
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Run the block in a transaction, or inside the caller's when one is already open."""
