@@ -149,16 +149,16 @@ def load_model(
     *,
     encoder_path: str | None = None,
     precision: str = "auto",
-    runtime: str = "onnx",
+    runtime: str = "torch",
     cache_dir: Path | None = None,
 ) -> Classifier:
     """Load a model directory; by default the one named in artifacts/ACTIVE, else the newest.
 
     `encoder_path` overrides where the encoder (or, for a static model, its tokenizer) is loaded
     from: it must be the same encoder the model was trained with, as the weights are tied to its
-    embedding space. `runtime` and `precision` apply to transformer encoders: "onnx" (the
-    default, an ONNX Runtime graph exported once into `cache_dir`) or "torch" (the plain
-    transformers model), at "fp32", "int8" or "bf16" (torch only); see Encoder.
+    embedding space. `runtime` and `precision` apply to transformer encoders: "torch" (the
+    default, the plain transformers model) or "onnx" (an ONNX Runtime graph exported once into
+    `cache_dir`), at "fp32", "int8" or "bf16" (torch only); see Encoder.
     """
     from .train import TrainOptions, build_features
 

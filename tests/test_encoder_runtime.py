@@ -129,7 +129,7 @@ def test_sentence_spans_are_the_split_sentences():
 
 
 def test_the_runtime_comes_from_the_environment(tmp_path):
-    assert settings(tmp_path / "lw.duckdb", environ={}).runtime == "onnx"
-    assert settings(tmp_path / "lw.duckdb", environ={"LAUNCHWATCH_RUNTIME": "torch"}).runtime == "torch"
+    assert settings(tmp_path / "lw.duckdb", environ={}).runtime == "torch"
+    assert settings(tmp_path / "lw.duckdb", environ={"LAUNCHWATCH_RUNTIME": "onnx"}).runtime == "onnx"
     with pytest.raises(ValueError, match="runtime must be one of"):
         Encoder(runtime="tensorrt")
