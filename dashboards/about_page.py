@@ -11,7 +11,8 @@ from warehouse import dashboard as wd
 
 LIMITS = """
 - **The labels are a classifier's, not a person's.** Each post's sentiment and claims come from a
-  small model (MiniLM sentence embeddings, character n-grams and logistic-regression heads). Its
+  small model (MiniLM fine-tuned on launchwatch's training texts, character n-grams and
+  logistic-regression heads). Its
   training data was mostly labelled by LLM annotators following written definitions; no person
   checked those labels.
 - **Sentiment is rough.** On the real posts held out for evaluation the sentiment macro-F1 stays
