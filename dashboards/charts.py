@@ -131,10 +131,17 @@ def claims_chart(
     # Bars are centred on their bucket with a width in pixels: x/x2 ranges would be clearer, but
     # Vega-Lite mis-merges an explicit time domain with x2 and warns on every render.
     bar_px = max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1)
-    bars = alt.Chart().mark_bar(
-        size=bar_px, stroke="white", strokeWidth=0.5
-    ).encode(
-        x=alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)),
+    bars = _claim_bars(
+        alt.X("mid:T", title=_axis_title(time_axis), scale=x_scale, axis=_time_axis(step)), bar_px
+    )
+    return _with_events(bars, rows, event_records(events_df, domain), "Posts by claim type")
+
+
+
+def _claim_bars(x: alt.X, bar_px: float) -> alt.Chart:
+    """Claim counts stacked per bucket on the `x` axis (time or T+h), bars `bar_px` wide."""
+    return alt.Chart().mark_bar(size=bar_px, stroke="white", strokeWidth=0.5).encode(
+        x=x,
         y=alt.Y("count:Q", stack="zero", title="claim labels (a post can carry several)"),
         color=alt.Color(
             "claim_title:N",
@@ -151,7 +158,6 @@ def claims_chart(
             alt.Tooltip("posts:Q", title="posts in bucket"),
         ],
     )
-    return _with_events(bars, rows, event_records(events_df, domain), "Posts by claim type")
 
 
 def negative_share_chart(
@@ -215,25 +221,9 @@ def relative_claims_chart(relative_df: pd.DataFrame, events_df: pd.DataFrame) ->
                 "count": int(row[claim]),
                 "posts": int(row["posts"]),
             })
-    bars = alt.Chart().mark_bar(
-        size=max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1), stroke="white", strokeWidth=0.5
-    ).encode(
-        x=alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
-        y=alt.Y("count:Q", stack="zero", title="claim labels (a post can carry several)"),
-        color=alt.Color(
-            "claim_title:N",
-            title="Claim type",
-            scale=alt.Scale(domain=[CLAIM_TITLES[c] for c in CLAIMS],
-                            range=[CLAIM_COLORS[c] for c in CLAIMS]),
-            legend=alt.Legend(orient="bottom", columns=3),
-        ),
-        order=alt.Order("claim_order:O"),
-        tooltip=[
-            alt.Tooltip("when:N", title="bucket"),
-            alt.Tooltip("claim_title:N", title="claim"),
-            alt.Tooltip("count:Q", title="posts with this claim"),
-            alt.Tooltip("posts:Q", title="posts in bucket"),
-        ],
+    bars = _claim_bars(
+        alt.X("mid:Q", title="hours since release (T+h)", scale=alt.Scale(domain=list(domain), nice=False)),
+        max(1.0, step / (domain[1] - domain[0]) * WIDTH - 1),
     )
     return _with_events(bars, rows, relative_event_records(events_df, domain), "Posts by claim type", "t:Q")
 

@@ -69,7 +69,7 @@ def test_the_onnx_graph_is_cached_by_content(local_encoder, cache):
 
 
 def test_onnx_and_torch_give_the_same_labels(local_encoder, cache):
-    onnx = load_model(encoder_path=str(local_encoder), precision="fp32", cache_dir=cache)
+    onnx = load_model(encoder_path=str(local_encoder), runtime="onnx", precision="fp32", cache_dir=cache)
     torch = load_model(encoder_path=str(local_encoder), runtime="torch", precision="fp32")
     assert onnx.features.encoder.runtime == "onnx" and torch.features.encoder.runtime == "torch"
     for fast, plain in zip(onnx.predict(TEXTS), torch.predict(TEXTS)):
