@@ -127,6 +127,13 @@ def test_launch_page_draws_the_chart(dashboard, watched, capsys):
     _open(page, url, "Launch")
     try:
         page.wait_for_function(CHART_READY_JS, timeout=TIMEOUT_MS)
+        # The rest of the page (metrics, the negative-share chart, the download buttons, the
+        # events table) arrives after the claims chart; the screenshot should show it drawn, not
+        # Streamlit's grey placeholders.
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+            timeout=TIMEOUT_MS,
+        )
     finally:
         # Saved whether or not the chart drew: on a failure it is the evidence.
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
