@@ -103,7 +103,7 @@ def filtered_timeline(
     if bucket not in wt.BUCKETS:
         raise ValueError(f"bucket must be one of {', '.join(map(repr, wt.BUCKETS))}; got {bucket!r}")
     wt.require_launch(con, launch_key)
-    counts = con.execute(load_sql("dashboard_timeline.sql"), {**where.params(launch_key), "unit": bucket}).fetchdf()
+    counts = _counts(con, launch_key, where, unit=bucket).drop(columns="t_hours")
     if counts.empty:
         return wt.empty_timeline()
     labels = con.execute(
@@ -120,9 +120,7 @@ def relative_timeline(
     if isinstance(bucket_hours, bool) or not isinstance(bucket_hours, int) or bucket_hours < 1:
         raise ValueError(f"bucket_hours must be a positive whole number of hours; got {bucket_hours!r}")
     wt.require_launch(con, launch_key)
-    counts = con.execute(
-        load_sql("dashboard_relative_timeline.sql"), {**where.params(launch_key), "bucket_hours": bucket_hours}
-    ).fetchdf()
+    counts = _counts(con, launch_key, where, bucket_hours=bucket_hours).drop(columns="bucket")
     if counts.empty:
         return pd.DataFrame({name: pd.Series(dtype="float64" if name == "negative_share" else "int64") for name in RELATIVE_COLUMNS})
     grid = pd.RangeIndex(int(counts["t_hours"].min()), int(counts["t_hours"].max()) + bucket_hours, bucket_hours, name="t_hours")
@@ -132,6 +130,15 @@ def relative_timeline(
             frame[name] = frame[name].fillna(0).astype("int64")
     frame["negative_share"] = frame["negative_share"].astype("float64")
     return frame.reset_index()[list(RELATIVE_COLUMNS)]
+
+
+def _counts(
+    con: duckdb.DuckDBPyConnection, launch_key: str, where: PostFilter, unit: str | None = None,
+    bucket_hours: int | None = None,
+) -> pd.DataFrame:
+    """The filtered posts counted per UTC `unit` bucket, or per `bucket_hours` since release."""
+    params = {**where.params(launch_key), "unit": unit, "bucket_hours": bucket_hours}
+    return con.execute(load_sql("dashboard_counts.sql"), params).fetchdf()
 
 
 def relative_events(con: duckdb.DuckDBPyConnection, launch_key: str) -> pd.DataFrame:

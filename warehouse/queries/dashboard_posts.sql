@@ -7,13 +7,7 @@
 -- the text of every candidate.
 WITH chosen AS (
     SELECT post_id, platform, lang, created_at, score, sentiment, claims
-    FROM launch_post_facts
-    WHERE launch_key = $launch
-      AND ($since IS NULL OR created_at >= $since)
-      AND ($until IS NULL OR created_at < $until)
-      AND ($platforms IS NULL OR list_contains($platforms, platform))
-      AND ($langs IS NULL OR list_contains($langs, lang))
-      AND ($claims IS NULL OR list_has_any(claims, $claims))
+    FROM dashboard_facts($launch, $since, $until, $platforms, $langs, $claims)
 ),
 matched AS MATERIALIZED (
     SELECT * FROM chosen

@@ -1,9 +1,12 @@
--- One launch's posts per UTC bucket ($unit: 'hour' or 'day') under the dashboard's filters.
--- Reads launch_post_facts, stored sorted by launch and time, so only that launch's row groups
--- are scanned. A NULL filter means "all". With a claim filter, only posts making one of the
--- chosen claims count, and only the chosen claims are counted in the claim columns.
+-- One launch's posts per bucket under the dashboard's filters (dashboard_facts, migration 008).
+-- With $bucket_hours NULL the buckets are UTC $unit ('hour' or 'day') and `bucket` is set; else
+-- they are $bucket_hours hours since release and `t_hours` is the bucket's start (T+0 holds
+-- hours [0, $bucket_hours); negative before release). Grouping by a BIGINT key and making the
+-- timestamp once per group keeps an hourly timeline fast. With a claim filter, only the chosen
+-- claims are counted in the claim columns.
 SELECT
-    make_timestamptz(bucket_us) AS bucket,
+    CASE WHEN $bucket_hours IS NULL THEN make_timestamptz(bucket_key) END AS bucket,
+    CASE WHEN $bucket_hours IS NOT NULL THEN bucket_key END AS t_hours,
     count(*) AS posts,
     count(*) FILTER (WHERE sentiment = 'positive') AS positive,
     count(*) FILTER (WHERE sentiment = 'neutral') AS neutral,
@@ -16,14 +19,10 @@ SELECT
     coalesce(sum(comparison) FILTER (WHERE $claims IS NULL OR list_contains($claims, 'comparison')), 0) AS comparison,
     coalesce(sum(deployment_issue) FILTER (WHERE $claims IS NULL OR list_contains($claims, 'deployment_issue')), 0) AS deployment_issue
 FROM (
-    SELECT *, utc_bucket_us($unit, created_at) AS bucket_us
-    FROM launch_post_facts
-    WHERE launch_key = $launch
-      AND ($since IS NULL OR created_at >= $since)
-      AND ($until IS NULL OR created_at < $until)
-      AND ($platforms IS NULL OR list_contains($platforms, platform))
-      AND ($langs IS NULL OR list_contains($langs, lang))
-      AND ($claims IS NULL OR list_has_any(claims, $claims))
+    SELECT *,
+        CASE WHEN $bucket_hours IS NULL THEN utc_bucket_us($unit, created_at)
+             ELSE (floor(hours_since_release / $bucket_hours) * $bucket_hours)::BIGINT END AS bucket_key
+    FROM dashboard_facts($launch, $since, $until, $platforms, $langs, $claims)
 )
-GROUP BY bucket_us
-ORDER BY bucket_us;
+GROUP BY bucket_key
+ORDER BY bucket_key;
