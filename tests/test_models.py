@@ -74,7 +74,7 @@ def test_predictions_follow_the_contract(model):
         assert sum(prediction.scores[s] for s in SENTIMENTS) == pytest.approx(1.0, abs=1e-3)
         assert set(prediction.evidence) == set(prediction.claims)
         assert f"{prediction.model_id}-{prediction.model_version}" == ACTIVE.read_text().strip()
-        assert re.fullmatch(r"0\.3\.0\+[0-9a-f]{8}", prediction.model_version)
+        assert re.fullmatch(r"0\.4\.0\+[0-9a-f]{8}", prediction.model_version)
     assert predictions[2].claims == (), "a blank text asserts nothing"
 
 
@@ -106,9 +106,12 @@ def test_obvious_claims_are_found(model, text, claim):
 
 
 def test_evidence_is_a_sentence_of_the_text(model):
+    # Two claim sentences among plain ones; one borderline sentence would test the threshold,
+    # not the evidence (0.4.0 scores the one-claim version 0.79 against its threshold 0.85).
     text = (
         "Llama 4 came out on Saturday. Honestly I think the benchmark test set leaked into "
-        "training, it recites MMLU questions verbatim! Anyway, the weather is nice today."
+        "training, it recites MMLU questions verbatim! The scores are inflated by "
+        "contamination. Anyway, the weather is nice today."
     )
     prediction = model.predict([text])[0]
     assert "contamination" in prediction.claims
@@ -172,7 +175,7 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
 
     options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10)
     directory = train(small_training_file(tmp_path, every=60), tmp_path, options=options, seed=1)
-    assert directory.name.startswith("minilm-finetuned-linear-0.3.0+")
+    assert directory.name.startswith("minilm-finetuned-linear-0.4.0+")
     config = json.loads((directory / "config.json").read_text())
     assert config["encoder_dir"] == "encoder" and config["options"]["finetune_epochs"] == 1
     name = "encoder.layer.5.output.dense.weight"
@@ -286,10 +289,12 @@ def test_training_data_meets_its_card():
     for row in rows:
         assert row["sentiment"] in SENTIMENTS
         assert row["claims"] == [c for c in CLAIMS if c in row["claims"]]
+        # A label changed after annotation says how, in `label_revised` (see the data card).
+        keys = set(row) - {"label_revised"}
         if row["synthetic"] is True:
-            assert set(row) in (written, written | {"source_url"})
+            assert keys in (written, written | {"source_url"})
         else:
-            assert set(row) == written | {"source_url"}
+            assert keys == written | {"source_url"}
             assert re.match(r"https?://\S+$", row["source_url"]), row
 
 
@@ -361,3 +366,26 @@ def test_baselines_score_lexicon_sentiment_and_keyword_claims():
     prediction = Baseline().predict(["They cherry-picked the benchmarks."])[0]
     assert prediction.claims == ("benchmark_gaming",)
     assert prediction.evidence == {"benchmark_gaming": "cherry-picked"}
+
+
+def test_validation_holds_out_whole_pages_and_a_fifth_of_the_real_rows_per_language():
+    from models.dataset import LabeledText
+    from models.train import split_validation
+
+    rows = []
+    for page in range(60):
+        lang = "zh" if page % 3 == 0 else "en"
+        for passage in range(1 + page % 4):
+            rows.append(LabeledText(f"page {page} passage {passage}", lang, SENTIMENTS[page % 3], (),
+                                    source_url=f"https://example.org/thread/{page}"))
+    rows += [LabeledText(f"written {i}", "en", "neutral", ()) for i in range(30)]
+    mask = split_validation(rows, seed=0)
+    held = {r.source_url for r, v in zip(rows, mask) if v}
+    kept = {r.source_url for r, v in zip(rows, mask) if not v}
+    assert held and not held & kept and None not in held
+    for lang in ("en", "zh"):
+        real = [v for r, v in zip(rows, mask) if r.lang == lang and r.source_url]
+        # Whole pages of up to 4 passages: the share lands within a page of a fifth.
+        assert abs(sum(real) - 0.2 * len(real)) <= 4
+    assert (split_validation(rows, seed=0) == mask).all()
+    assert (split_validation(rows, seed=1) != mask).any()
