@@ -23,6 +23,7 @@ import numpy as np
 
 from .dataset import LabeledText
 from .prediction import CLAIMS, SENTIMENTS
+from .vocabulary import extend_vocabulary
 
 ENCODER_DIR = "encoder"
 
@@ -36,6 +37,9 @@ class FinetuneSettings:
     weight_decay: float = 0.01
     # A tenth of the steps warm the learning rate up, then it decays linearly to zero.
     warmup_share: float = 0.1
+    # > 0: CJK characters the vocabulary lacks and the training split uses this often get
+    # tokens of their own, started from their dictionary glosses (models/vocabulary.py).
+    cjk_min_count: int = 0
 
 
 def finetune_encoder(
@@ -67,6 +71,9 @@ def finetune_encoder(
 
     index = np.flatnonzero(train_mask)
     texts = [rows[i].text for i in index]
+    if settings.cjk_min_count:
+        added = extend_vocabulary(tokenizer, body, texts, settings.cjk_min_count)
+        log(f"vocabulary: {added} Chinese characters added as tokens")
     y_sent = torch.tensor([SENTIMENTS.index(rows[i].sentiment) for i in index])
     y_claims = torch.tensor([[float(c in rows[i].claims) for c in CLAIMS] for i in index])
     # Balanced weights: the same correction the logistic heads use, so the rare positive

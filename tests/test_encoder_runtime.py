@@ -108,7 +108,9 @@ def test_evidence_is_a_sentence_of_a_long_post():
     model = load_model(runtime="torch", precision="fp32")
     model.features.encoder.max_length = 24
     text = (
-        "Llama 4 came out on Saturday and everyone has an opinion about it already. "
+        # The window (24 tokens) holds the first sentence's claim; the later sentences are
+        # still scored for evidence, each embedded alone.
+        "Llama 4 is much worse than Llama 3 at coding. "
         "The release notes are long and mostly about the mixture of experts design. "
         "Honestly I think the benchmark test set leaked into training, it recites MMLU "
         "questions verbatim! Anyway, the weather is nice today."
