@@ -91,12 +91,14 @@ class Classifier:
     def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
         # Sentences are embedded in the texts' own forward pass (their token states, pooled),
         # so evidence costs no second encoder pass. A single sentence needs no scoring.
-        spans = [s if len(s) > 1 else [] for s in map(sentence_spans, texts)]
-        embeddings, span_embeddings = self.features.encoder.encode_spans(texts, spans)
+        spans = [sentence_spans(text) for text in texts]
+        embeddings, span_embeddings = self.features.encoder.encode_spans(
+            texts, [s if len(s) > 1 else [] for s in spans]
+        )
         sentiment, claims = self._heads(self.features.combine(embeddings, texts))
         # A blank text has no sentence to show as evidence, so it asserts nothing; the bias
         # terms alone can otherwise put a claim over its threshold.
-        blank = np.array([not t.strip() for t in texts], dtype=bool)
+        blank = np.array([not s for s in spans], dtype=bool)
         positive = (claims >= self.thresholds) & ~blank[:, None]
         evidence = self._evidence(texts, positive, spans, span_embeddings)
         return [
@@ -122,7 +124,7 @@ class Classifier:
         span_embeddings: list[np.ndarray],
     ) -> list[dict[str, str]]:
         """For each positive claim, the sentence of the text its head scores highest."""
-        scored = [i for i in range(len(texts)) if positive[i].any() and spans[i]]
+        scored = [i for i in range(len(texts)) if positive[i].any() and len(spans[i]) > 1]
         sentences = {i: [texts[i][lo:hi] for lo, hi in spans[i]] for i in scored}
         if scored:
             pool = [s for i in scored for s in sentences[i]]
@@ -136,9 +138,9 @@ class Classifier:
                 cursor += len(sentences[i])
                 result.append({c: sentences[i][int(block[:, j].argmax())] for j, c in on})
             elif on:
-                # Not split: the text is one sentence (a positive text is never blank).
-                only = split_sentences(text)[0]
-                result.append({c: only for _, c in on})
+                # The text is one sentence (a positive text is never blank).
+                lo, hi = spans[i][0]
+                result.append({c: text[lo:hi] for _, c in on})
             else:
                 result.append({})
         return result

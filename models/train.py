@@ -73,7 +73,7 @@ class TrainOptions:
     tune_sentiment_offsets: bool = False
     # > 0: fine-tune the encoder end to end for this many epochs first (models/finetune.py),
     # on the training split only, and store it in the model directory.
-    # The CLI's default is the active model's 2; this dataclass keeps 0 so tests and the
+    # The CLI's default is the active model's 4; this dataclass keeps 0 so tests and the
     # options bench only pay for fine-tuning when they ask for it.
     finetune_epochs: int = 0
     finetune_learning_rate: float = 4e-5

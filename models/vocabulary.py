@@ -86,12 +86,13 @@ def extend_vocabulary(tokenizer, model, texts: Iterable[str], min_count: int) ->
 
 def _gloss_token_ids(tokenizer, glosses: list[str], old_size: int) -> list[int]:
     """The original vocabulary's ids of a character's gloss words (no stop words, no [UNK])."""
-    ids: list[int] = []
-    for gloss in glosses:
-        for word in re.findall(r"[A-Za-z][A-Za-z'-]*", gloss):
-            if word.lower() in _STOP:
-                continue
-            for token_id in tokenizer(word, add_special_tokens=False)["input_ids"]:
-                if token_id != tokenizer.unk_token_id and token_id < old_size:
-                    ids.append(token_id)
-    return ids
+    words = [
+        word
+        for gloss in glosses
+        for word in re.findall(r"[A-Za-z][A-Za-z'-]*", gloss)
+        if word.lower() not in _STOP
+    ]
+    if not words:
+        return []
+    pieces = tokenizer(words, add_special_tokens=False)["input_ids"]
+    return [i for piece in pieces for i in piece if i != tokenizer.unk_token_id and i < old_size]
