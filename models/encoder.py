@@ -59,6 +59,7 @@ class Encoder:
         precision: str = "auto",
         runtime: str = "torch",
         cache_dir: Path | None = None,
+        gloss: bool = False,
     ) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
@@ -77,6 +78,7 @@ class Encoder:
         self.model_id = encoder_name(path)
         self.batch_size = batch_size
         self.max_length = max_length
+        self.gloss = gloss
         if precision == "auto":
             precision = "bf16" if runtime == "torch" and bf16_is_fast() else "fp32"
         self.precision = precision
@@ -162,12 +164,14 @@ class Encoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
         missing: list[tuple[int, int]] = []
+        # The gloss follows the text, so the text's character offsets stay valid for the spans.
+        inputs = _inputs(texts, self.gloss)
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             tokens = self._tokenizer(
-                [texts[i] for i in idx],
+                [inputs[i] for i in idx],
                 padding=True,
                 truncation=True,
                 max_length=self.max_length,
@@ -182,8 +186,9 @@ class Encoder:
                 if not spans[i]:
                     continue
                 first, last = offsets[row, :, 0], offsets[row, :, 1]
-                # Special and padding tokens have the empty offset (0, 0).
-                real = last > first
+                # Special and padding tokens have the empty offset (0, 0); gloss tokens lie
+                # past the text's end.
+                real = (last > first) & (first < len(texts[i]))
                 window_end = last[real].max(initial=0)
                 for k, (lo, hi) in enumerate(spans[i]):
                     inside = real & (first >= lo) & (first < hi)
@@ -216,6 +221,15 @@ class Encoder:
         return hidden.to(torch.float32).numpy()
 
 
+def _inputs(texts: list[str], gloss: bool) -> list[str]:
+    """The strings the tokenizer reads: the texts, each followed by its gloss when `gloss`."""
+    if not gloss:
+        return texts
+    from .gloss import encoder_input
+
+    return [encoder_input(text) for text in texts]
+
+
 def _unit(rows: np.ndarray) -> np.ndarray:
     return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
@@ -230,11 +244,14 @@ class StaticEncoder:
     Context is lost; whether the heads hold quality on top of it is measured (models/train.py).
     """
 
-    def __init__(self, table: np.ndarray, path: str | None = None, max_length: int = 256) -> None:
+    def __init__(
+        self, table: np.ndarray, path: str | None = None, max_length: int = 256, gloss: bool = False
+    ) -> None:
         from transformers import AutoTokenizer
 
         self.model_id = f"{encoder_name(path)}-static"
         self.max_length = max_length
+        self.gloss = gloss
         self.precision = "static"
         self.table = np.asarray(table, dtype=np.float32)
         resolved = path or default_encoder_path()
@@ -255,7 +272,10 @@ class StaticEncoder:
             # The tokenizer fails on an empty batch (a chunk whose texts are one sentence each).
             return np.zeros((0, self.dim), dtype=np.float32)
         ids = self._tokenizer(
-            texts, add_special_tokens=False, truncation=True, max_length=self.max_length
+            _inputs(texts, self.gloss),
+            add_special_tokens=False,
+            truncation=True,
+            max_length=self.max_length,
         )["input_ids"]
         lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
         columns = np.fromiter((t for row in ids for t in row), dtype=np.int64, count=lengths.sum())

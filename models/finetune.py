@@ -23,6 +23,7 @@ import numpy as np
 
 from .dataset import LabeledText
 from .prediction import CLAIMS, SENTIMENTS
+from .gloss import encoder_input
 from .vocabulary import extend_vocabulary
 
 ENCODER_DIR = "encoder"
@@ -40,6 +41,8 @@ class FinetuneSettings:
     # > 0: CJK characters the vocabulary lacks and the training split uses this often get
     # tokens of their own, started from their dictionary glosses (models/vocabulary.py).
     cjk_min_count: int = 0
+    # Chinese texts are read with their English gloss appended (models/gloss.py).
+    gloss: bool = False
 
 
 def finetune_encoder(
@@ -71,6 +74,8 @@ def finetune_encoder(
 
     index = np.flatnonzero(train_mask)
     texts = [rows[i].text for i in index]
+    if settings.gloss:
+        texts = [encoder_input(text) for text in texts]
     if settings.cjk_min_count:
         added = extend_vocabulary(tokenizer, body, texts, settings.cjk_min_count)
         log(f"vocabulary: {added} Chinese characters added as tokens")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # scikit-learn is imported inside the functions that use it: it takes ~2 s to import, and
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
-BASE_VERSION = "0.4.0"
+BASE_VERSION = "0.5.0"
 ENCODER_KINDS = ("static", "transformer")
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.901, 0.025), 3)
 OFFSET_GRID = np.round(np.arange(-1.5, 1.501, 0.25), 2)
@@ -80,6 +80,10 @@ class TrainOptions:
     # With fine-tuning: CJK characters missing from MiniLM's vocabulary and used at least this
     # often in the training split become tokens (0: none). 3 in 4 Chinese characters were [UNK].
     cjk_min_count: int = 2
+    # Chinese texts reach the encoder followed by a word-by-word English gloss from CC-CEDICT
+    # (models/gloss.py), in fine-tuning, head fitting and inference alike. False for models
+    # trained before 0.5.0, whose configs lack the key.
+    gloss_chinese: bool = False
 
     @property
     def model_id(self) -> str:
@@ -114,7 +118,7 @@ def build_features(
     """
     path = encoder_path or options.encoder_path
     if options.encoder_kind == "static":
-        encoder = StaticEncoder(table, path, options.max_length)
+        encoder = StaticEncoder(table, path, options.max_length, gloss=options.gloss_chinese)
     else:
         encoder = Encoder(
             path,
@@ -122,6 +126,7 @@ def build_features(
             precision=precision,
             runtime=runtime,
             cache_dir=cache_dir,
+            gloss=options.gloss_chinese,
         )
     n_features = options.n_features if options.use_ngrams else 0
     return TextFeatures(encoder, options.ngram_range, n_features, options.embedding_weight)
@@ -189,6 +194,7 @@ def train(
             learning_rate=options.finetune_learning_rate,
             max_length=options.max_length,
             cjk_min_count=options.cjk_min_count,
+            gloss=options.gloss_chinese,
         )
         encoder_dir = finetune_encoder(
             rows,
@@ -290,7 +296,11 @@ def _encoder_label(options: TrainOptions) -> str:
             if options.cjk_min_count
             else ""
         )
-        return f"{base} fine-tuned ({options.finetune_epochs} epochs{added}, stored in {ENCODER_DIR}/)"
+        glossed = ", Chinese texts read with their CC-CEDICT gloss" if options.gloss_chinese else ""
+        return (
+            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}, "
+            f"stored in {ENCODER_DIR}/)"
+        )
     return base if options.encoder_kind == "transformer" else f"{base}-static"
 
 

