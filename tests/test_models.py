@@ -178,7 +178,7 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
 
     options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10)
     directory = train(small_training_file(tmp_path, every=60), tmp_path, options=options, seed=1)
-    assert directory.name.startswith("minilm-finetuned-linear-0.5.0+")
+    assert directory.name.startswith(f"minilm-finetuned-linear-{BASE_VERSION}+")
     config = json.loads((directory / "config.json").read_text())
     assert config["encoder_dir"] == "encoder" and config["options"]["finetune_epochs"] == 1
     name = "encoder.layer.5.output.dense.weight"
