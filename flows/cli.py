@@ -220,6 +220,7 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 # The active model's setting (README, "Options measured"); 0 keeps the encoder frozen. Four
 # epochs took 12 min on the quiet 2-core machine (46 min for two under heavy load).
 FINETUNE_EPOCHS = 4
+FINETUNE_MEMBERS = 1
 
 
 @models.command("train")
@@ -230,13 +231,14 @@ FINETUNE_EPOCHS = 4
 @click.option("--c", "c", type=float, default=4.0, show_default=True, help="Inverse regularisation of the logistic heads.")
 @click.option("--embedding-weight", type=float, default=1.0, show_default=True, help="Scale of the embedding columns against the n-gram columns.")
 @click.option("--finetune-epochs", type=int, default=FINETUNE_EPOCHS, show_default=True, help="Fine-tune the transformer end to end for this many epochs first (0: keep it frozen); the tuned encoder is stored in the model directory.")
+@click.option("--finetune-members", type=int, default=FINETUNE_MEMBERS, show_default=True, help="Fine-tuning runs (seeds SEED, SEED+1, ...) whose weights are averaged into the stored encoder: inference costs the same, training this many times as long.")
 @click.option("--cjk-min-count", type=int, default=2, show_default=True, help="With fine-tuning: Chinese characters the encoder's vocabulary lacks and the training split uses this often become tokens, started from their CC-CEDICT glosses (0: none).")
 @click.option("--gloss-chinese/--no-gloss-chinese", default=False, show_default=True, help="Chinese texts reach the encoder followed by a word-by-word English gloss from CC-CEDICT, in training and in every later prediction.")
 @click.option("--max-length", type=int, default=128, show_default=True, help="Tokens the encoder reads per text (a glossed Chinese text is about twice its own length; 256 scored the same as 128 without the gloss).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, cjk_min_count: int, gloss_chinese: bool, max_length: int, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, max_length: int, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
@@ -248,6 +250,7 @@ def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder
         embedding_weight=embedding_weight,
         # A static table has no layers to tune.
         finetune_epochs=finetune_epochs if encoder_kind == "transformer" else 0,
+        finetune_members=finetune_members,
         cjk_min_count=cjk_min_count,
         gloss_chinese=gloss_chinese,
         max_length=max_length,

@@ -43,6 +43,8 @@ class FinetuneSettings:
     cjk_min_count: int = 0
     # Chinese texts are read with their English gloss appended (models/gloss.py).
     gloss: bool = False
+    # Runs whose weights are averaged into the stored encoder (see finetune_encoder).
+    members: int = 1
 
 
 def finetune_encoder(
@@ -58,7 +60,33 @@ def finetune_encoder(
 
     The rows outside `train_mask` (the validation split) are never seen, so the thresholds and
     the metrics measured on them later stay honest. Returns the saved encoder directory.
+
+    With `settings.members` > 1, that many runs (seeds `seed`, `seed + 1`, ...) are trained on
+    the same rows from the same start and the stored encoder is the average of their weights, a
+    "uniform model soup" (Wortsman et al., 2022): one encoder, so inference costs the same as a
+    single run's. Each run is rounded to float16 first, as it would be stored on its own, so the
+    soup is exactly the mean of the encoders the single runs store.
     """
+    import torch
+
+    total: dict[str, torch.Tensor] = {}
+    for member in range(settings.members):
+        body, tokenizer = _finetune_once(rows, train_mask, base_path, settings, seed + member, log)
+        for name, tensor in body.state_dict().items():
+            if tensor.is_floating_point():
+                rounded = tensor.detach().half().float()
+                total[name] = total[name] + rounded if name in total else rounded
+    if settings.members > 1:
+        log(f"fine-tune: averaged the weights of {settings.members} runs (seeds {seed}-{seed + settings.members - 1})")
+    body.load_state_dict({name: tensor / settings.members for name, tensor in total.items()}, strict=False)
+    target = Path(out_dir) / ENCODER_DIR
+    body.eval().half().save_pretrained(target, safe_serialization=True)
+    tokenizer.save_pretrained(target)
+    return target
+
+
+def _finetune_once(rows, train_mask, base_path, settings, seed, log):
+    """One fine-tuning run; returns the trained (float32) encoder and its tokenizer."""
     import torch
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -124,14 +152,11 @@ def finetune_encoder(
             schedule.step()
             total += loss.item() * len(batch)
         log(
-            f"fine-tune epoch {epoch + 1}/{settings.epochs}: mean loss {total / len(texts):.3f}, "
+            f"fine-tune (seed {seed}) epoch {epoch + 1}/{settings.epochs}: mean loss {total / len(texts):.3f}, "
             f"{time.perf_counter() - started:.0f} s"
         )
 
-    target = Path(out_dir) / ENCODER_DIR
-    body.eval().half().save_pretrained(target, safe_serialization=True)
-    tokenizer.save_pretrained(target)
-    return target
+    return body, tokenizer
 
 
 def _length_batches(tokenizer, texts: list[str], settings: FinetuneSettings, rng) -> list[np.ndarray]:

@@ -77,6 +77,9 @@ class TrainOptions:
     # options bench only pay for fine-tuning when they ask for it.
     finetune_epochs: int = 0
     finetune_learning_rate: float = 4e-5
+    # Fine-tuning runs (seeds seed, seed + 1, ...) whose weights are averaged into one encoder
+    # (models/finetune.py); inference costs the same, training this many times as long.
+    finetune_members: int = 1
     # With fine-tuning: CJK characters missing from MiniLM's vocabulary and used at least this
     # often in the training split become tokens (0: none). 3 in 4 Chinese characters were [UNK].
     cjk_min_count: int = 2
@@ -96,6 +99,8 @@ class TrainOptions:
             raise ValueError(
                 f"encoder_kind must be one of {ENCODER_KINDS}, found {self.encoder_kind!r}"
             )
+        if self.finetune_members < 1:
+            raise ValueError(f"finetune_members must be at least 1, found {self.finetune_members}")
         if self.finetune_epochs and self.encoder_kind != "transformer":
             raise ValueError(
                 "finetune_epochs needs encoder_kind 'transformer' (a static token table has no "
@@ -195,6 +200,7 @@ def train(
             max_length=options.max_length,
             cjk_min_count=options.cjk_min_count,
             gloss=options.gloss_chinese,
+            members=options.finetune_members,
         )
         encoder_dir = finetune_encoder(
             rows,
@@ -297,8 +303,13 @@ def _encoder_label(options: TrainOptions) -> str:
             else ""
         )
         glossed = ", Chinese texts read with their CC-CEDICT gloss" if options.gloss_chinese else ""
+        souped = (
+            f", the weights of {options.finetune_members} seeded runs averaged"
+            if options.finetune_members > 1
+            else ""
+        )
         return (
-            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}, "
+            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}{souped}, "
             f"stored in {ENCODER_DIR}/)"
         )
     return base if options.encoder_kind == "transformer" else f"{base}-static"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -197,6 +198,42 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
     prediction = model.predict(["Llama 4 Maverick is great at chat."])[0]
     assert prediction.model_id == "minilm-finetuned-linear"
     assert prediction.model_version == directory.name.removeprefix("minilm-finetuned-linear-")
+
+
+def test_a_soup_of_fine_tuned_runs_stores_the_mean_of_the_runs_it_averages(tmp_path):
+    """finetune_members=2 stores the average of the two encoders that seeds 3 and 4 store alone
+    (same rows, same vocabulary), so the soup is reproducible from its members."""
+    from safetensors.numpy import load_file
+
+    from models.dataset import read_training_data
+    from models.finetune import FinetuneSettings, finetune_encoder
+
+    rows, _ = read_training_data(small_training_file(tmp_path, every=90))
+    mask = np.ones(len(rows), dtype=bool)
+    settings = FinetuneSettings(epochs=1, max_length=24, cjk_min_count=2)
+
+    def run(name: str, seed: int, members: int) -> dict[str, np.ndarray]:
+        soup = replace(settings, members=members)
+        path = finetune_encoder(rows, mask, default_encoder_path(), tmp_path / name, soup, seed)
+        return load_file(path / "model.safetensors")
+
+    alone = [run("three", 3, 1), run("four", 4, 1)]
+    soup = run("soup", 3, 2)
+    assert soup.keys() == alone[0].keys()
+    name = "encoder.layer.5.output.dense.weight"
+    # The two runs differ (else the test would not tell an average from either of them) ...
+    assert np.abs(alone[0][name].astype(np.float32) - alone[1][name]).max() > 1e-4
+    for key, tensor in soup.items():
+        mean = (alone[0][key].astype(np.float32) + alone[1][key].astype(np.float32)) / 2
+        # ... and the soup is their mean, up to its own float16 rounding.
+        np.testing.assert_allclose(tensor.astype(np.float32), mean, rtol=2e-3, atol=1e-6)
+    # The added Chinese tokens are the same in every run, so the averaged rows line up.
+    assert soup["embeddings.word_embeddings.weight"].shape == alone[0]["embeddings.word_embeddings.weight"].shape
+
+
+def test_finetune_members_must_be_positive():
+    with pytest.raises(ValueError, match="finetune_members must be at least 1, found 0"):
+        TrainOptions(finetune_epochs=1, finetune_members=0).check()
 
 
 def test_fine_tuning_is_reproducible(tmp_path):
