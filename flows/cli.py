@@ -218,7 +218,8 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 
 
 # The active model's setting (README, "Options measured"); 0 keeps the encoder frozen. Four
-# epochs took 12 min on the quiet 2-core machine (46 min for two under heavy load).
+# epochs took 12 min on the quiet 2-core machine for 2,872 rows, and 51 min for 8,086 rows
+# beside other jobs (about 9 min an epoch when quiet).
 FINETUNE_EPOCHS = 4
 FINETUNE_MEMBERS = 1
 
