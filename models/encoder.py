@@ -10,6 +10,8 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
+from .gloss import encoder_inputs
+
 PRECISIONS = ("auto", "bf16", "fp32", "int8")
 RUNTIMES = ("onnx", "torch")
 
@@ -165,7 +167,7 @@ class Encoder:
         span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
         missing: list[tuple[int, int]] = []
         # The gloss follows the text, so the text's character offsets stay valid for the spans.
-        inputs = _inputs(texts, self.gloss)
+        inputs = encoder_inputs(texts, self.gloss)
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
         order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self.batch_size):
@@ -221,15 +223,6 @@ class Encoder:
         return hidden.to(torch.float32).numpy()
 
 
-def _inputs(texts: list[str], gloss: bool) -> list[str]:
-    """The strings the tokenizer reads: the texts, each followed by its gloss when `gloss`."""
-    if not gloss:
-        return texts
-    from .gloss import encoder_input
-
-    return [encoder_input(text) for text in texts]
-
-
 def _unit(rows: np.ndarray) -> np.ndarray:
     return (rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
@@ -272,7 +265,7 @@ class StaticEncoder:
             # The tokenizer fails on an empty batch (a chunk whose texts are one sentence each).
             return np.zeros((0, self.dim), dtype=np.float32)
         ids = self._tokenizer(
-            _inputs(texts, self.gloss),
+            encoder_inputs(texts, self.gloss),
             add_special_tokens=False,
             truncation=True,
             max_length=self.max_length,

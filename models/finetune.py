@@ -23,7 +23,7 @@ import numpy as np
 
 from .dataset import LabeledText
 from .prediction import CLAIMS, SENTIMENTS
-from .gloss import encoder_input
+from .gloss import encoder_inputs
 from .vocabulary import extend_vocabulary
 
 ENCODER_DIR = "encoder"
@@ -78,7 +78,10 @@ def finetune_encoder(
                 total[name] = total[name] + rounded if name in total else rounded
     if settings.members > 1:
         log(f"fine-tune: averaged the weights of {settings.members} runs (seeds {seed}-{seed + settings.members - 1})")
-    body.load_state_dict({name: tensor / settings.members for name, tensor in total.items()}, strict=False)
+    # Integer buffers (position ids) are the same in every run and are kept as they are.
+    state = body.state_dict()
+    state.update({name: tensor / settings.members for name, tensor in total.items()})
+    body.load_state_dict(state)
     target = Path(out_dir) / ENCODER_DIR
     body.eval().half().save_pretrained(target, safe_serialization=True)
     tokenizer.save_pretrained(target)
@@ -101,9 +104,7 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log):
     heads = torch.nn.Linear(body.config.hidden_size, len(SENTIMENTS) + len(CLAIMS))
 
     index = np.flatnonzero(train_mask)
-    texts = [rows[i].text for i in index]
-    if settings.gloss:
-        texts = [encoder_input(text) for text in texts]
+    texts = encoder_inputs([rows[i].text for i in index], settings.gloss)
     if settings.cjk_min_count:
         added = extend_vocabulary(tokenizer, body, texts, settings.cjk_min_count)
         log(f"vocabulary: {added} Chinese characters added as tokens")

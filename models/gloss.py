@@ -97,3 +97,9 @@ def encoder_input(text: str) -> str:
     if not CJK.search(text):
         return text
     return f"{text}\n{gloss(text)}"
+
+
+def encoder_inputs(texts: list[str], glossed: bool) -> list[str]:
+    """The strings an encoder reads for `texts`: the texts, each followed by its gloss when
+    `glossed`. Fine-tuning, head fitting and prediction all go through here."""
+    return [encoder_input(text) for text in texts] if glossed else texts
