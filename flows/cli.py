@@ -222,6 +222,7 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 # beside other jobs (about 9 min an epoch when quiet).
 FINETUNE_EPOCHS = 4
 FINETUNE_MEMBERS = 1
+ALIGN_EPOCHS = 0
 
 
 @models.command("train")
@@ -235,11 +236,13 @@ FINETUNE_MEMBERS = 1
 @click.option("--finetune-members", type=int, default=FINETUNE_MEMBERS, show_default=True, help="Fine-tuning runs (seeds SEED, SEED+1, ...) whose weights are averaged into the stored encoder: inference costs the same, training this many times as long.")
 @click.option("--cjk-min-count", type=int, default=2, show_default=True, help="With fine-tuning: Chinese characters the encoder's vocabulary lacks and the training split uses this often become tokens, started from their CC-CEDICT glosses (0: none).")
 @click.option("--gloss-chinese/--no-gloss-chinese", default=False, show_default=True, help="Chinese texts reach the encoder followed by a word-by-word English gloss from CC-CEDICT, in training and in every later prediction.")
+@click.option("--align-epochs", type=int, default=ALIGN_EPOCHS, show_default=True, help="With fine-tuning: epochs that first pull each Chinese training text to where the base encoder puts its English translation (0: none).")
+@click.option("--parallel", "parallel_path", type=click.Path(exists=True, path_type=Path), help="English translations of the Chinese rows for --align-epochs: {zh, en} JSON lines, a file or a directory (default: models/data/parallel).")
 @click.option("--max-length", type=int, default=128, show_default=True, help="Tokens the encoder reads per text (a glossed Chinese text is about twice its own length; 256 scored the same as 128 without the gloss).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, max_length: int, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, max_length: int, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
@@ -254,6 +257,8 @@ def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder
         finetune_members=finetune_members,
         cjk_min_count=cjk_min_count,
         gloss_chinese=gloss_chinese,
+        align_epochs=align_epochs if encoder_kind == "transformer" else 0,
+        parallel_path=parallel_path and str(parallel_path),
         max_length=max_length,
     )
     directory = train(data_path, out_dir, options=options, seed=seed, log=click.echo)

@@ -18,6 +18,9 @@ from typing import Iterable
 from .prediction import CLAIMS, SENTIMENTS
 
 DATA_DIR = Path(__file__).parent / "data"
+# English translations of the Chinese rows (not labeled rows: training_files reads only the top
+# level of DATA_DIR). See read_parallel and models/finetune.py.
+PARALLEL_DIR = DATA_DIR / "parallel"
 PLATFORMS = ("hackernews", "reddit", "x", "forum", "github", "blog")
 ROW_KEYS = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
 # Character-3-gram Jaccard at or above which a text counts as the same passage as a dev text
@@ -71,6 +74,37 @@ def read_training_data(path: str | Path) -> tuple[list[LabeledText], str]:
         digest.update(file.name.encode() + b"\0" + content + b"\0")
         rows.extend(read_labeled(file))
     return rows, digest.hexdigest()
+
+
+def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
+    """English translations of Chinese training texts: ({Chinese text: English}, sha256).
+
+    `path` is a file or a directory of *.jsonl files with one {"id", "zh", "en"} object per line
+    (PARALLEL_DIR: translations of models/data's Chinese rows, used by fine-tuning's alignment
+    step). Keyed by the Chinese text itself, so a translation whose row was edited or removed
+    simply finds no row.
+    """
+    digest = hashlib.sha256()
+    pairs: dict[str, str] = {}
+    for file in training_files(path):
+        content = file.read_bytes()
+        digest.update(file.name.encode() + b"\0" + content + b"\0")
+        for lineno, line in enumerate(content.decode("utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{file}:{lineno}: expected one JSON object per line, found "
+                                 f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+            zh, en = (obj.get("zh"), obj.get("en")) if isinstance(obj, dict) else (None, None)
+            if not (isinstance(zh, str) and zh.strip() and isinstance(en, str) and en.strip()):
+                raise ValueError(
+                    f"{file}:{lineno}: expected an object with non-empty strings 'zh' (a Chinese "
+                    f"training text) and 'en' (its English translation), found {line[:120]!r}"
+                )
+            pairs[zh] = en
+    return pairs, digest.hexdigest()
 
 
 def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:

@@ -45,6 +45,10 @@ class FinetuneSettings:
     gloss: bool = False
     # Runs whose weights are averaged into the stored encoder (see finetune_encoder).
     members: int = 1
+    # > 0: before the task epochs, this many epochs of cross-lingual alignment (see _align):
+    # each Chinese training text with an English translation is pulled to where the frozen base
+    # encoder puts the translation.
+    align_epochs: int = 0
 
 
 def finetune_encoder(
@@ -55,6 +59,7 @@ def finetune_encoder(
     settings: FinetuneSettings = FinetuneSettings(),
     seed: int = 0,
     log: Callable[[str], None] = lambda message: None,
+    translations: dict[str, str] | None = None,
 ) -> Path:
     """Fine-tune the encoder at `base_path` on `rows[train_mask]`; save it to `out_dir/encoder`.
 
@@ -66,12 +71,17 @@ def finetune_encoder(
     "uniform model soup" (Wortsman et al., 2022): one encoder, so inference costs the same as a
     single run's. Each run is rounded to float16 first, as it would be stored on its own, so the
     soup is exactly the mean of the encoders the single runs store.
+
+    `translations` ({Chinese text: English}, dataset.read_parallel) feed the alignment epochs
+    (`settings.align_epochs`); only the training split's texts are aligned.
     """
     import torch
 
     total: dict[str, torch.Tensor] = {}
     for member in range(settings.members):
-        body, tokenizer = _finetune_once(rows, train_mask, base_path, settings, seed + member, log)
+        body, tokenizer = _finetune_once(
+            rows, train_mask, base_path, settings, seed + member, log, translations or {}
+        )
         for name, tensor in body.state_dict().items():
             if tensor.is_floating_point():
                 rounded = tensor.detach().half().float()
@@ -88,7 +98,7 @@ def finetune_encoder(
     return target
 
 
-def _finetune_once(rows, train_mask, base_path, settings, seed, log):
+def _finetune_once(rows, train_mask, base_path, settings, seed, log, translations):
     """One fine-tuning run; returns the trained (float32) encoder and its tokenizer."""
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -108,6 +118,13 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log):
     if settings.cjk_min_count:
         added = extend_vocabulary(tokenizer, body, texts, settings.cjk_min_count)
         log(f"vocabulary: {added} Chinese characters added as tokens")
+    if settings.align_epochs:
+        def translated(selected):
+            found = [rows[i].text for i in selected if rows[i].text in translations]
+            return list(zip(encoder_inputs(found, settings.gloss), [translations[t] for t in found]))
+
+        pairs, held_out = translated(index), translated(np.flatnonzero(~train_mask))
+        _align(body, tokenizer, base_path, pairs, held_out, settings, seed, log)
     y_sent = torch.tensor([SENTIMENTS.index(rows[i].sentiment) for i in index])
     y_claims = torch.tensor([[float(c in rows[i].claims) for c in CLAIMS] for i in index])
     # Balanced weights: the same correction the logistic heads use, so the rare positive
@@ -134,14 +151,7 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log):
         total = 0.0
         for b in rng.permutation(len(batches)):
             batch = batches[b]
-            tokens = tokenizer(
-                [texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=settings.max_length,
-                return_tensors="pt",
-            )
-            out = heads(_mean_pool(body(**tokens).last_hidden_state, tokens["attention_mask"]))
+            out = heads(_embed(body, tokenizer, [texts[i] for i in batch], settings.max_length))
             loss = torch.nn.functional.cross_entropy(
                 out[:, : len(SENTIMENTS)], y_sent[batch], weight=sentiment_weight
             ) + torch.nn.functional.binary_cross_entropy_with_logits(
@@ -158,6 +168,106 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log):
         )
 
     return body, tokenizer
+
+
+def _align(body, tokenizer, base_path, pairs, held_out, settings, seed, log) -> None:
+    """Cross-lingual alignment by distillation (Reimers & Gurevych, 2020, "Making monolingual
+    sentence embeddings multilingual using knowledge distillation"), on `pairs` of (Chinese
+    text, its English translation).
+
+    MiniLM was pre-trained on English only: its Chinese input starts from dictionary glosses
+    (models/vocabulary.py) and the labeled Chinese rows are all it learns Chinese from, while
+    what it knows about praise and complaint is in English. Here the encoder (the student) is
+    trained so that its mean-pooled embedding of the Chinese text and of the English translation
+    both land on the frozen base encoder's (the teacher's) embedding of the translation. The task
+    epochs then start from an encoder that puts a Chinese post near its English meaning.
+
+    `held_out` pairs (the validation split's) are never trained on; they only measure the
+    alignment: how often a Chinese text's nearest English translation, among theirs, is its own.
+    """
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    if not pairs:
+        raise ValueError(
+            "align_epochs > 0 but none of the training split's texts has a translation; expected "
+            "{'zh', 'en'} rows for the Chinese training texts (models/data/parallel/)"
+        )
+    # The teacher reads with its own tokenizer: the student's has the added Chinese tokens.
+    teacher = AutoModel.from_pretrained(base_path, local_files_only=True, dtype=torch.float32).eval()
+    teacher_tokenizer = AutoTokenizer.from_pretrained(base_path, local_files_only=True)
+    english = [en for _, en in pairs]
+    with torch.no_grad():
+        targets = torch.cat([
+            _embed(teacher, teacher_tokenizer, [english[i] for i in batch], settings.max_length)
+            for batch in _in_order(len(english), 64)
+        ])
+    del teacher
+    chinese = [zh for zh, _ in pairs]
+    batches = _length_batches(tokenizer, chinese, settings, np.random.default_rng(seed + 2))
+    steps = settings.align_epochs * len(batches)
+    optimizer = torch.optim.AdamW(body.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
+    warmup = max(1, int(steps * settings.warmup_share))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    before = _retrieval(body, tokenizer, held_out, settings.max_length)
+    rng = np.random.default_rng(seed + 3)
+    started = time.perf_counter()
+    for epoch in range(settings.align_epochs):
+        total = 0.0
+        for b in rng.permutation(len(batches)):
+            batch = batches[b]
+            target = targets[batch]
+            loss = torch.nn.functional.mse_loss(
+                _embed(body, tokenizer, [chinese[i] for i in batch], settings.max_length), target
+            ) + torch.nn.functional.mse_loss(
+                _embed(body, tokenizer, [english[i] for i in batch], settings.max_length), target
+            )
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+        log(
+            f"align (seed {seed}) epoch {epoch + 1}/{settings.align_epochs}: {len(pairs)} pairs, "
+            f"mean loss {total / len(pairs):.4f}, {time.perf_counter() - started:.0f} s"
+        )
+    after = _retrieval(body, tokenizer, held_out, settings.max_length)
+    if held_out:
+        log(
+            f"align: a held-out Chinese text's nearest English translation is its own in "
+            f"{before:.1%} of {len(held_out)} pairs before, {after:.1%} after"
+        )
+
+
+def _retrieval(body, tokenizer, pairs, max_length: int) -> float:
+    """Share of `pairs` whose Chinese side's nearest English side (cosine) is its own."""
+    import torch
+
+    if not pairs:
+        return float("nan")
+    was_training = body.training
+    body.eval()
+    with torch.no_grad():
+        sides = [
+            torch.nn.functional.normalize(torch.cat([
+                _embed(body, tokenizer, [pairs[i][side] for i in batch], max_length)
+                for batch in _in_order(len(pairs), 64)
+            ]), dim=1)
+            for side in (0, 1)
+        ]
+    body.train(was_training)
+    return float(((sides[0] @ sides[1].T).argmax(dim=1) == torch.arange(len(pairs))).float().mean())
+
+
+def _embed(model, tokenizer, texts: list[str], max_length: int):
+    tokens = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+    return _mean_pool(model(**tokens).last_hidden_state, tokens["attention_mask"])
+
+
+def _in_order(n: int, size: int) -> list[np.ndarray]:
+    return [np.arange(i, min(n, i + size)) for i in range(0, n, size)]
 
 
 def _length_batches(tokenizer, texts: list[str], settings: FinetuneSettings, rng) -> list[np.ndarray]:

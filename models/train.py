@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .dataset import DATA_DIR, LabeledText, read_training_data
+from .dataset import DATA_DIR, PARALLEL_DIR, LabeledText, read_parallel, read_training_data
 from .encoder import (
     Encoder,
     StaticEncoder,
@@ -87,6 +87,11 @@ class TrainOptions:
     # (models/gloss.py), in fine-tuning, head fitting and inference alike. False for models
     # trained before 0.5.0, whose configs lack the key.
     gloss_chinese: bool = False
+    # With fine-tuning: epochs of cross-lingual alignment before the task epochs (models/
+    # finetune.py, _align), on English translations of the Chinese rows read from parallel_path
+    # (None: models/data/parallel). 0: none, as in every model before 0.7.0.
+    align_epochs: int = 0
+    parallel_path: str | None = None
 
     @property
     def model_id(self) -> str:
@@ -101,6 +106,11 @@ class TrainOptions:
             )
         if self.finetune_members < 1:
             raise ValueError(f"finetune_members must be at least 1, found {self.finetune_members}")
+        if self.align_epochs and not self.finetune_epochs:
+            raise ValueError(
+                f"align_epochs ({self.align_epochs}) needs finetune_epochs > 0: the alignment "
+                "trains the encoder, which only fine-tuning does"
+            )
         if self.finetune_epochs and self.encoder_kind != "transformer":
             raise ValueError(
                 "finetune_epochs needs encoder_kind 'transformer' (a static token table has no "
@@ -193,6 +203,9 @@ def train(
     target = Path(out_dir) / f"{options.model_id}-{version}"
     target.mkdir(parents=True, exist_ok=True)
     encoder_dir = None
+    translations, parallel_digest = (
+        read_parallel(options.parallel_path or PARALLEL_DIR) if options.align_epochs else ({}, None)
+    )
     if options.finetune_epochs:
         settings = FinetuneSettings(
             epochs=options.finetune_epochs,
@@ -201,6 +214,7 @@ def train(
             cjk_min_count=options.cjk_min_count,
             gloss=options.gloss_chinese,
             members=options.finetune_members,
+            align_epochs=options.align_epochs,
         )
         encoder_dir = finetune_encoder(
             rows,
@@ -210,6 +224,7 @@ def train(
             settings,
             seed,
             log,
+            translations,
         )
     # The heads are fitted on embeddings of the stored (float16-rounded) encoder, as loaded.
     features = build_features(options, table, encoder_path=encoder_dir and str(encoder_dir))
@@ -232,6 +247,9 @@ def train(
     }
     _write_json(target / "config.json", config)
     card = _model_card(rows, digest, version, seed, features, options, fitted)
+    if parallel_digest:
+        card["parallel_sha256"] = parallel_digest
+        card["n_translated"] = sum(row.text in translations for row in rows)
     card["training_seconds"] = round(time.perf_counter() - started, 1)
     _write_json(target / "model_card.json", card)
     (target / "MODEL_CARD.md").write_text(_model_card_markdown(card), encoding="utf-8")
@@ -303,13 +321,18 @@ def _encoder_label(options: TrainOptions) -> str:
             else ""
         )
         glossed = ", Chinese texts read with their CC-CEDICT gloss" if options.gloss_chinese else ""
+        aligned = (
+            f", after {options.align_epochs} epochs aligning Chinese texts with their English translations"
+            if options.align_epochs
+            else ""
+        )
         souped = (
             f", the weights of {options.finetune_members} seeded runs averaged"
             if options.finetune_members > 1
             else ""
         )
         return (
-            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}{souped}, "
+            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}{aligned}{souped}, "
             f"stored in {ENCODER_DIR}/)"
         )
     return base if options.encoder_kind == "transformer" else f"{base}-static"

@@ -248,6 +248,75 @@ def test_fine_tuning_is_reproducible(tmp_path):
     assert (a / "model.safetensors").read_bytes() == (b / "model.safetensors").read_bytes()
 
 
+# Test fixtures written for this test (not training data): Chinese posts and their translations.
+PAIRS = [
+    ("这个模型升级以后明显变笨了，代码经常写错。", "Since the upgrade this model is clearly dumber; it often writes wrong code."),
+    ("新版本的中文回答比上一代好很多，强烈推荐。", "The new version answers in Chinese much better than the last one, highly recommended."),
+    ("部署的时候显存不够，一直报错。", "Deploying it runs out of GPU memory and keeps throwing errors."),
+    ("怀疑他们在测试集上训练过，分数高得离谱。", "I suspect they trained on the test set; the scores are absurdly high."),
+    ("排行榜上的版本和开源的版本不是同一个。", "The version on the leaderboard is not the same one they open-sourced."),
+    ("请问支持多少上下文长度？", "How long a context does it support?"),
+]
+
+
+def test_alignment_pulls_chinese_texts_to_their_translations(tmp_path):
+    """align_epochs trains the encoder so a Chinese text embeds near where the base encoder puts
+    its English translation: the distance shrinks for the pairs it trained on, and a validation
+    row's translation is never trained on (it only measures)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from models.dataset import LabeledText
+    from models.finetune import FinetuneSettings, _embed, finetune_encoder
+
+    rows = [LabeledText(zh, "zh", "neutral", ()) for zh, _ in PAIRS]
+    translations = dict(PAIRS)
+    mask = np.array([True] * 5 + [False])
+    settings = FinetuneSettings(epochs=0, align_epochs=8, max_length=32, batch_size=8, cjk_min_count=1)
+    messages: list[str] = []
+    path = finetune_encoder(rows, mask, default_encoder_path(), tmp_path, settings, 0, messages.append, translations)
+
+    def distances(model_path: str) -> np.ndarray:
+        tokenizer = AutoTokenizer.from_pretrained(model_path, local_files_only=True)
+        model = AutoModel.from_pretrained(model_path, local_files_only=True, dtype=torch.float32).eval()
+        with torch.no_grad():
+            zh = _embed(model, tokenizer, [zh for zh, _ in PAIRS], 32)
+            en = _embed(teacher, teacher_tokenizer, [en for _, en in PAIRS], 32)
+        return ((zh - en) ** 2).mean(dim=1).numpy()
+
+    teacher_tokenizer = AutoTokenizer.from_pretrained(default_encoder_path(), local_files_only=True)
+    teacher = AutoModel.from_pretrained(default_encoder_path(), local_files_only=True, dtype=torch.float32).eval()
+    before, after = distances(default_encoder_path()), distances(str(path))
+    assert (after[:5] < before[:5] * 0.8).all(), (before, after)
+    assert any(m.startswith("align (seed 0) epoch 8/8: 5 pairs") for m in messages), messages
+    assert any("of 1 pairs before" in m for m in messages), messages
+
+
+def test_alignment_needs_translations_of_training_texts(tmp_path):
+    from models.dataset import LabeledText
+    from models.finetune import FinetuneSettings, finetune_encoder
+
+    rows = [LabeledText(zh, "zh", "neutral", ()) for zh, _ in PAIRS]
+    settings = FinetuneSettings(epochs=0, align_epochs=1, max_length=16)
+    with pytest.raises(ValueError, match="none of the training split's texts has a translation"):
+        finetune_encoder(rows, np.ones(len(rows), dtype=bool), default_encoder_path(), tmp_path, settings, 0, translations={"别的": "other"})
+    with pytest.raises(ValueError, match=r"align_epochs \(2\) needs finetune_epochs > 0"):
+        TrainOptions(align_epochs=2).check()
+
+
+def test_parallel_file_errors_say_what_was_expected(tmp_path):
+    from models.dataset import read_parallel
+
+    good = tmp_path / "ok.jsonl"
+    good.write_text(json.dumps({"id": "a", "zh": "很好", "en": "very good"}, ensure_ascii=False) + "\n")
+    pairs, digest = read_parallel(good)
+    assert pairs == {"很好": "very good"} and len(digest) == 64
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "a", "zh": "很好", "en": ""}, ensure_ascii=False) + "\n")
+    with pytest.raises(ValueError, match=r"bad.jsonl:1: expected an object with non-empty strings 'zh'"):
+        read_parallel(bad)
+
+
 def test_training_rejects_a_label_outside_the_schema(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"text": "ok", "sentiment": "angry", "claims": []}) + "\n")
