@@ -407,6 +407,25 @@ def test_training_data_meets_its_card():
             assert re.match(r"https?://\S+$", row["source_url"]), row
 
 
+def test_every_chinese_training_row_has_its_translation():
+    """The alignment step (models/finetune.py) reads models/data/parallel: each Chinese training
+    text has exactly one English translation there, under its row's id, and nothing else is in
+    it, so a fresh clone retrains the active model from the committed files."""
+    from models.dataset import PARALLEL_DIR, read_parallel
+
+    pairs = [
+        json.loads(line)
+        for path in sorted(PARALLEL_DIR.glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    chinese = {r["id"]: r["text"] for r in training_rows() if r["lang"] == "zh"}
+    assert {p["id"]: p["zh"] for p in pairs} == chinese
+    assert len(pairs) == len(chinese)
+    translations, _ = read_parallel(PARALLEL_DIR)
+    assert all(translations[text].strip() for text in chinese.values())
+
+
 def test_import_keeps_valid_rows_and_says_why_it_left_the_others_out(tmp_path):
     dev = tmp_path / "dev.jsonl"
     dev_text = "DeepSeek R1 keeps repeating the same paragraph forever in my tests"
