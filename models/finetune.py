@@ -134,38 +134,19 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log, translation
     share = y_claims.mean(0).clamp(1e-3, 1 - 1e-3)
     claim_weight = (1 - share) / share
 
-    batches = _length_batches(tokenizer, texts, settings, np.random.default_rng(seed))
-    steps = settings.epochs * len(batches)
-    optimizer = torch.optim.AdamW(
-        list(body.parameters()) + list(heads.parameters()),
-        lr=settings.learning_rate,
-        weight_decay=settings.weight_decay,
-    )
-    warmup = max(1, int(steps * settings.warmup_share))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / (steps - warmup)))
-    )
-    rng = np.random.default_rng(seed + 1)
-    started = time.perf_counter()
-    for epoch in range(settings.epochs):
-        total = 0.0
-        for b in rng.permutation(len(batches)):
-            batch = batches[b]
-            out = heads(_embed(body, tokenizer, [texts[i] for i in batch], settings.max_length))
-            loss = torch.nn.functional.cross_entropy(
-                out[:, : len(SENTIMENTS)], y_sent[batch], weight=sentiment_weight
-            ) + torch.nn.functional.binary_cross_entropy_with_logits(
-                out[:, len(SENTIMENTS) :], y_claims[batch], pos_weight=claim_weight
-            )
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(batch)
-        log(
-            f"fine-tune (seed {seed}) epoch {epoch + 1}/{settings.epochs}: mean loss {total / len(texts):.3f}, "
-            f"{time.perf_counter() - started:.0f} s"
+    def task_loss(batch):
+        out = heads(_embed(body, tokenizer, [texts[i] for i in batch], settings.max_length))
+        return torch.nn.functional.cross_entropy(
+            out[:, : len(SENTIMENTS)], y_sent[batch], weight=sentiment_weight
+        ) + torch.nn.functional.binary_cross_entropy_with_logits(
+            out[:, len(SENTIMENTS) :], y_claims[batch], pos_weight=claim_weight
         )
+
+    def report(epoch, loss, seconds):
+        log(f"fine-tune (seed {seed}) epoch {epoch}/{settings.epochs}: mean loss {loss:.3f}, {seconds:.0f} s")
+
+    parameters = list(body.parameters()) + list(heads.parameters())
+    _optimize(parameters, tokenizer, texts, settings.epochs, settings, seed, task_loss, report)
 
     return body, tokenizer
 
@@ -204,41 +185,63 @@ def _align(body, tokenizer, base_path, pairs, held_out, settings, seed, log) -> 
         ])
     del teacher
     chinese = [zh for zh, _ in pairs]
-    batches = _length_batches(tokenizer, chinese, settings, np.random.default_rng(seed + 2))
-    steps = settings.align_epochs * len(batches)
-    optimizer = torch.optim.AdamW(body.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
-    warmup = max(1, int(steps * settings.warmup_share))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
-    )
     before = _retrieval(body, tokenizer, held_out, settings.max_length)
-    rng = np.random.default_rng(seed + 3)
-    started = time.perf_counter()
-    for epoch in range(settings.align_epochs):
-        total = 0.0
-        for b in rng.permutation(len(batches)):
-            batch = batches[b]
-            target = targets[batch]
-            loss = torch.nn.functional.mse_loss(
-                _embed(body, tokenizer, [chinese[i] for i in batch], settings.max_length), target
-            ) + torch.nn.functional.mse_loss(
-                _embed(body, tokenizer, [english[i] for i in batch], settings.max_length), target
-            )
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total += loss.item() * len(batch)
-        log(
-            f"align (seed {seed}) epoch {epoch + 1}/{settings.align_epochs}: {len(pairs)} pairs, "
-            f"mean loss {total / len(pairs):.4f}, {time.perf_counter() - started:.0f} s"
+
+    def align_loss(batch):
+        target = targets[batch]
+        return torch.nn.functional.mse_loss(
+            _embed(body, tokenizer, [chinese[i] for i in batch], settings.max_length), target
+        ) + torch.nn.functional.mse_loss(
+            _embed(body, tokenizer, [english[i] for i in batch], settings.max_length), target
         )
+
+    def report(epoch, loss, seconds):
+        log(
+            f"align (seed {seed}) epoch {epoch}/{settings.align_epochs}: {len(pairs)} pairs, "
+            f"mean loss {loss:.4f}, {seconds:.0f} s"
+        )
+
+    # Seeds of its own (seed + 2 and + 3), apart from the task epochs' (seed and seed + 1).
+    _optimize(body.parameters(), tokenizer, chinese, settings.align_epochs, settings, seed + 2, align_loss, report)
     after = _retrieval(body, tokenizer, held_out, settings.max_length)
     if held_out:
         log(
             f"align: a held-out Chinese text's nearest English translation is its own in "
             f"{before:.1%} of {len(held_out)} pairs before, {after:.1%} after"
         )
+
+
+def _optimize(
+    parameters, tokenizer, texts, epochs: int, settings: FinetuneSettings, seed: int, batch_loss, report
+) -> None:
+    """AdamW over `epochs` passes of `texts` in batches of similar length (drawn with `seed`,
+    their order reshuffled every epoch with `seed + 1`): a tenth of the steps warm the learning
+    rate up, then it decays linearly to zero. `batch_loss(batch)` is the loss of a batch (an
+    array of indices into `texts`); `report(epoch, mean loss, seconds)` follows each epoch."""
+    import torch
+
+    batches = _length_batches(tokenizer, texts, settings, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed + 1)
+    steps = epochs * len(batches)
+    optimizer = torch.optim.AdamW(
+        parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay
+    )
+    warmup = max(1, int(steps * settings.warmup_share))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (steps - step) / max(1, steps - warmup)))
+    )
+    count = sum(len(batch) for batch in batches)
+    started = time.perf_counter()
+    for epoch in range(epochs):
+        total = 0.0
+        for b in rng.permutation(len(batches)):
+            loss = batch_loss(batches[b])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total += loss.item() * len(batches[b])
+        report(epoch + 1, total / count, time.perf_counter() - started)
 
 
 def _retrieval(body, tokenizer, pairs, max_length: int) -> float:
