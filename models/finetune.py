@@ -5,7 +5,9 @@ linear head on top of it confuses positive and negative posts. Here the whole en
 trained, with a softmax sentiment head and six sigmoid claim heads on its mean-pooled output;
 only the encoder is kept. The model's logistic heads (models/train.py) are then fitted on the
 fine-tuned embeddings exactly as on the frozen ones, so inference does not change: the model
-directory just names a different encoder directory.
+directory just names a different encoder directory. Optionally (`align_epochs`, see _align),
+alignment epochs come first and teach the encoder to put a Chinese text where MiniLM puts its
+English translation.
 
 The encoder is stored in float16 safetensors (~45 MB for MiniLM instead of ~90 MB) and upcast
 to float32 when loaded. The heads are fitted on the embeddings of the stored, rounded encoder,
