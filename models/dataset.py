@@ -67,13 +67,22 @@ def training_files(path: str | Path) -> list[Path]:
 
 def read_training_data(path: str | Path) -> tuple[list[LabeledText], str]:
     """(rows of every file under `path`, sha256 over the files' names and bytes)."""
-    digest = hashlib.sha256()
     rows: list[LabeledText] = []
+    files, digest = _hashed_files(path)
+    for file, _ in files:
+        rows.extend(read_labeled(file))
+    return rows, digest
+
+
+def _hashed_files(path: str | Path) -> tuple[list[tuple[Path, bytes]], str]:
+    """([(file, its bytes)] for the files `path` stands for, sha256 over their names and bytes)."""
+    digest = hashlib.sha256()
+    files = []
     for file in training_files(path):
         content = file.read_bytes()
         digest.update(file.name.encode() + b"\0" + content + b"\0")
-        rows.extend(read_labeled(file))
-    return rows, digest.hexdigest()
+        files.append((file, content))
+    return files, digest.hexdigest()
 
 
 def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
@@ -84,19 +93,13 @@ def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
     step). Keyed by the Chinese text itself, so a translation whose row was edited or removed
     simply finds no row.
     """
-    digest = hashlib.sha256()
     pairs: dict[str, str] = {}
-    for file in training_files(path):
-        content = file.read_bytes()
-        digest.update(file.name.encode() + b"\0" + content + b"\0")
+    files, digest = _hashed_files(path)
+    for file, content in files:
         for lineno, line in enumerate(content.decode("utf-8").splitlines(), start=1):
             if not line.strip():
                 continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{file}:{lineno}: expected one JSON object per line, found "
-                                 f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+            obj = _json_line(line, f"{file}:{lineno}")
             zh, en = (obj.get("zh"), obj.get("en")) if isinstance(obj, dict) else (None, None)
             if not (isinstance(zh, str) and zh.strip() and isinstance(en, str) and en.strip()):
                 raise ValueError(
@@ -104,16 +107,12 @@ def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
                     f"training text) and 'en' (its English translation), found {line[:120]!r}"
                 )
             pairs[zh] = en
-    return pairs, digest.hexdigest()
+    return pairs, digest
 
 
 def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:
     where = f"{path}:{lineno}"
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: expected one JSON object per line, found invalid JSON "
-                         f"({exc.msg} at column {exc.colno})") from exc
+    obj = _json_line(line, where)
     if not isinstance(obj, dict):
         raise ValueError(f"{where}: expected a JSON object, found {type(obj).__name__}")
     problem = _label_problem(obj)
@@ -127,6 +126,14 @@ def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:
         obj.get("source_url"),
         str(obj.get("platform", "")),
     )
+
+
+def _json_line(line: str, where: str):
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: expected one JSON object per line, found invalid JSON "
+                         f"({exc.msg} at column {exc.colno})") from exc
 
 
 def _label_problem(obj: dict) -> str | None:
