@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 # scikit-learn is imported inside the functions that use it: it takes ~2 s to import, and
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
-BASE_VERSION = "0.7.0"
+BASE_VERSION = "0.8.0"
 ENCODER_KINDS = ("static", "transformer")
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.901, 0.025), 3)
 OFFSET_GRID = np.round(np.arange(-1.5, 1.501, 0.25), 2)
