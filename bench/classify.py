@@ -4,8 +4,11 @@ Not a test. Builds 5,000 posts of typical length (10 to 120 MiniLM tokens; train
 or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
 
 * production: the active model (`models/artifacts/ACTIVE`) as `launchwatch classify` loads it
-  (`load_model()`: the ONNX Runtime encoder), through `Classifier.predict`: batches sorted by
-  length and padded per batch, features, heads, thresholds and evidence sentences;
+  (`load_model()`: the plain transformers encoder), through `Classifier.predict`: batches sorted
+  by length and padded per batch, features, heads, thresholds and evidence sentences (each
+  sentence of a multi-sentence post with a claim embedded on its own, in a second pass);
+* the same model without evidence (`Classifier.score` on the whole list: sorted batches,
+  features and heads), on the first --sample posts, to show what the evidence pass costs;
 * naive: the same model with the plain transformers encoder in fp32 (`runtime="torch"`), one
   post at a time: `score([text])` per post, i.e. tokenize, forward, mean-pool, L2-normalise,
   n-grams and the same heads; no batching, no padding, no evidence (so it does less work than
@@ -131,11 +134,12 @@ def main() -> None:
     paths = [("production: load_model() default", production.predict, posts, production)]
     paths.append(("naive: torch fp32, one post at a time", naive_loop, posts[: args.naive], naive_model))
     sample = posts[: args.sample]
+    paths.append(("production without evidence (score only)", production.score, sample, production))
     for runtime, precision in [("onnx", "fp32"), ("onnx", "int8"), ("torch", "fp32"), ("torch", "int8")]:
         if (runtime, precision) == (getattr(encoder, "runtime", None), encoder.precision):
             continue
         model = load_model(active, runtime=runtime, precision=precision)
-        name = f"{runtime} {precision}, sorted batches, same-pass evidence"
+        name = f"{runtime} {precision}, sorted batches, with evidence"
         paths.append((name, model.predict, sample, model))
     static_dir = sibling("minilm-static-linear")
     if static_dir is not None and static_dir != active:

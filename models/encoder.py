@@ -148,25 +148,7 @@ class Encoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed `texts` into a float32 array of shape (len(texts), dim), rows of unit length."""
         texts = list(texts)
-        return self.encode_spans(texts, [[] for _ in texts])[0]
-
-    def encode_spans(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Embeddings of `texts` and, from the same forward pass, of their character `spans`.
-
-        A span's vector is the mean of the text's contextual token states whose first character
-        falls inside it, normalised like a text's. Spans reaching past the `max_length` window
-        have no (or only some) states; they are embedded on their own in one extra pass.
-        Returns (n, dim) and, per text, an array (len(spans[i]), dim).
-        """
-        texts = list(texts)
-        if len(spans) != len(texts):
-            raise ValueError(f"got {len(texts)} texts but {len(spans)} span lists")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        span_out = [np.zeros((len(s), self.dim), dtype=np.float32) for s in spans]
-        missing: list[tuple[int, int]] = []
-        # The gloss follows the text, so the text's character offsets stay valid for the spans.
         inputs = encoder_inputs(texts, self.gloss)
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
         order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
@@ -178,32 +160,11 @@ class Encoder:
                 truncation=True,
                 max_length=self.max_length,
                 return_tensors="np",
-                return_offsets_mapping=True,
             )
             hidden = self._hidden_states(tokens)
             mask = tokens["attention_mask"].astype(np.float32)
             out[idx] = _unit((hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1), 1)[:, None])
-            offsets = tokens["offset_mapping"]
-            for row, i in enumerate(idx):
-                if not spans[i]:
-                    continue
-                first, last = offsets[row, :, 0], offsets[row, :, 1]
-                # Special and padding tokens have the empty offset (0, 0); gloss tokens lie
-                # past the text's end.
-                real = (last > first) & (first < len(texts[i]))
-                window_end = last[real].max(initial=0)
-                for k, (lo, hi) in enumerate(spans[i]):
-                    inside = real & (first >= lo) & (first < hi)
-                    # A span cut by truncation would be judged on its first words only.
-                    if inside.any() and hi <= window_end:
-                        span_out[i][k] = _unit(hidden[row, inside].mean(axis=0, keepdims=True))[0]
-                    else:
-                        missing.append((i, k))
-        if missing:
-            alone = self.encode([texts[i][spans[i][k][0] : spans[i][k][1]] for i, k in missing])
-            for (i, k), vector in zip(missing, alone):
-                span_out[i][k] = vector
-        return out, span_out
+        return out
 
     def _hidden_states(self, tokens) -> np.ndarray:
         """Last hidden states (batch, tokens, dim) as float32."""
@@ -278,17 +239,6 @@ class StaticEncoder:
         pooled = np.asarray(bag @ self.table, dtype=np.float32)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.maximum(norms, 1e-12)
-
-    def encode_spans(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """As Encoder.encode_spans. Token vectors here have no context, so a span is simply
-        embedded on its own: the same vector, and as cheap as the text itself."""
-        texts = list(texts)
-        pieces = [t[lo:hi] for t, group in zip(texts, spans) for lo, hi in group]
-        pooled = self.encode(pieces)
-        bounds = np.cumsum([0] + [len(group) for group in spans])
-        return self.encode(texts), [pooled[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 def distill_token_table(encoder: Encoder, batch_size: int = 512) -> np.ndarray:

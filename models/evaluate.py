@@ -8,6 +8,7 @@ import numpy as np
 
 from .baselines import Baseline
 from .dataset import LabeledText, read_labeled
+from .evidence import evaluate_evidence, format_evidence, read_evidence
 from .predict import Classifier, load_model
 from .prediction import CLAIMS, SENTIMENTS
 
@@ -20,17 +21,24 @@ def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
     model = model or load_model()
     rows = read_labeled(data_path)
     texts = [row.text for row in rows]
+    predictions = model.predict(texts)
     result = {
         "data": str(data_path),
         "model_id": model.model_id,
         "model_version": model.model_version,
-        **score_predictions(rows, model.predict(texts)),
+        **score_predictions(rows, predictions),
         "baseline": {
             "model_id": Baseline.model_id,
             **score_predictions(rows, Baseline().predict(texts)),
         },
         "targets": TARGETS,
     }
+    evidence_rows = read_evidence(data_path)
+    if evidence_rows:
+        by_text = dict(zip(texts, predictions))
+        result["evidence"] = evaluate_evidence(
+            evidence_rows, model, [by_text[r.row.text] for r in evidence_rows]
+        )
     return result
 
 
@@ -150,4 +158,6 @@ def format_report(result: dict) -> str:
             f"{lang:<6}{m['n']:>5}{m['sentiment_macro_f1']:>10.3f}{m['claims_macro_f1']:>11.3f}"
             f"{b['sentiment_macro_f1']:>11.3f}{b['claims_macro_f1']:>13.3f}"
         )
+    if "evidence" in result:
+        lines.append(format_evidence(result["evidence"]))
     return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -82,34 +81,12 @@ def test_onnx_and_torch_give_the_same_labels(local_encoder, cache):
             assert fast.scores[label] == pytest.approx(score, abs=2e-3)
 
 
-def test_span_vectors_come_from_the_same_pass():
-    encoder = Encoder(runtime="torch", precision="fp32")
-    text = TEXTS[0]
-    spans = sentence_spans(text)
-    whole, (parts,) = encoder.encode_spans([text], [spans])
-    assert np.allclose(whole, encoder.encode([text]), atol=1e-5)
-    assert parts.shape == (3, 384)
-    assert np.allclose(np.linalg.norm(parts, axis=1), 1.0, atol=1e-5)
-    # Contextual: a sentence pooled inside its post is close to, not equal to, the sentence alone.
-    alone = encoder.encode(split_sentences(text))
-    cosine = np.sum(parts * alone, axis=1)
-    assert np.all(cosine > 0.6) and np.all(cosine < 0.9999)
-
-
-def test_a_sentence_past_the_token_window_is_embedded_on_its_own():
-    encoder = Encoder(runtime="torch", precision="fp32", max_length=16)
-    text = "First a short sentence here. " + "Then words " * 20 + "and finally the leaked test set."
-    spans = sentence_spans(text)
-    _, (parts,) = encoder.encode_spans([text], [spans])
-    assert np.allclose(parts[-1], encoder.encode([text[slice(*spans[-1])]])[0], atol=1e-5)
-
-
 def test_evidence_is_a_sentence_of_a_long_post():
     model = load_model(runtime="torch", precision="fp32")
     model.features.encoder.max_length = 24
     text = (
-        # The window (24 tokens) holds the first sentence's claim; the later sentences are
-        # still scored for evidence, each embedded alone.
+        # The window (24 tokens) holds the first sentence's claim; the later sentences, past
+        # it, are still scored for evidence (each is embedded on its own).
         "Llama 4 is much worse than Llama 3 at coding. "
         "The release notes are long and mostly about the mixture of experts design. "
         "Honestly I think the benchmark test set leaked into training, it recites MMLU "

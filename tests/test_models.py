@@ -14,12 +14,15 @@ import pytest
 from models import CLAIMS, SENTIMENTS, Prediction, load_model, predict, train
 from models.dataset import DEV_JACCARD, import_labels, jaccard, normalise, read_training_data, trigrams
 from models.encoder import default_encoder_path
+from models.evaluate import evaluate, format_report
+from models.evidence import read_evidence
 from models.predict import ACTIVE, predict_jsonl, split_sentences
 from models.train import BASE_VERSION, TrainOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "models" / "data"
 SEED = DATA / "seed.jsonl"
+EVIDENCE = DATA / "evidence" / "evidence_val.jsonl"
 DEV = ROOT.parent / "shared" / "data" / "posts" / "real_posts_dev.jsonl"
 
 
@@ -122,6 +125,75 @@ def test_evidence_is_a_sentence_of_the_text(model):
     for sentence in prediction.evidence.values():
         assert sentence in split_sentences(text)
     assert prediction.evidence["contamination"].startswith("Honestly I think the benchmark")
+
+
+EVIDENCE_TEXT = (
+    "I ran it on my own repo. It clearly memorised the SWE-bench test set during training. "
+    "Also vLLM crashes with CUDA out of memory on two GPUs."
+)
+
+
+def evidence_row(text: str, claims: list[str], evidence: dict, **extra) -> str:
+    row = {"id": "t", "text": text, "lang": "en", "sentiment": "negative", "claims": claims,
+           "evidence": evidence, **extra}
+    return json.dumps(row, ensure_ascii=False)
+
+
+def test_evidence_evaluation_scores_the_chosen_sentence_and_the_baselines(model, tmp_path):
+    sentences = split_sentences(EVIDENCE_TEXT)
+    data = tmp_path / "evidence.jsonl"
+    data.write_text(
+        "\n".join([
+            evidence_row(EVIDENCE_TEXT, ["contamination", "deployment_issue"],
+                         {"contamination": [sentences[1]], "deployment_issue": [sentences[2]]}),
+            # A one-sentence text cannot be wrong and is not scored; `[]` (no sentence states
+            # the claim) is skipped; a row without evidence is only scored for its labels.
+            evidence_row("The test set leaked into training.", ["contamination"],
+                         {"contamination": ["The test set leaked into training."]}),
+            evidence_row("It is slow. It is fine.", ["deployment_issue"], {"deployment_issue": []}),
+            json.dumps({"text": "Nice model.", "sentiment": "positive", "claims": ["praise"]}),
+        ]) + "\n",
+        encoding="utf-8",
+    )
+    result = evaluate(data, model=model)["evidence"]
+    assert (result["rows"], result["claims_scored"], result["claims_skipped_no_sentence"]) == (3, 2, 1)
+    assert model.evidence([EVIDENCE_TEXT], [["contamination", "deployment_issue"]]) == [
+        {"contamination": sentences[1], "deployment_issue": sentences[2]}
+    ]
+    assert result["model_chosen"] == {"n": 2, "hit_rate": 1.0}
+    assert result["first_sentence"] == {"n": 2, "hit_rate": 0.0}
+    # "memorised" and "test set" match the contamination rule, "crashes" and "out of memory"
+    # the deployment one; neither matches the first sentence.
+    assert result["keyword_rule"] == {"n": 2, "hit_rate": 1.0}
+    assert result["chance"] == {"n": 2, "hit_rate": round(1 / 3, 4)}
+    assert format_report(evaluate(data, model=model)).splitlines()[-5].startswith("model, for every annotated claim")
+
+
+@pytest.mark.parametrize(
+    "evidence, found",
+    [
+        ({"praise": ["I ran it on my own repo."]}, "found evidence for ['praise']"),
+        ({"contamination": ["A sentence the text does not hold."]}, "is not in the text"),
+        ({"contamination": "I ran it on my own repo."}, "found 'contamination': "),
+        (["I ran it on my own repo."], "found list"),
+    ],
+)
+def test_evidence_file_errors_name_the_line_and_the_fix(tmp_path, evidence, found):
+    data = tmp_path / "evidence.jsonl"
+    data.write_text(evidence_row(EVIDENCE_TEXT, ["contamination"], evidence) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError) as error:
+        read_evidence(data)
+    message = str(error.value)
+    assert "evidence.jsonl:1" in message and found in message and "exact substrings" in message
+
+
+def test_the_committed_evidence_set_annotates_training_rows():
+    rows = read_evidence(EVIDENCE)
+    texts = {r["text"] for r in training_rows()}
+    assert len(rows) >= 800
+    assert all(r.row.text in texts for r in rows), "evidence rows are copies of labeled training rows"
+    assert all(set(r.evidence) == set(r.row.claims) for r in rows)
+    assert {r.row.lang for r in rows} >= {"en", "zh"}
 
 
 def test_sentences_split_on_english_and_chinese_punctuation():
