@@ -219,7 +219,8 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 
 # The active model's settings (README, "Options measured"); 0 keeps the encoder frozen. Four
 # epochs took 12 min on the quiet 2-core machine for 2,872 rows, 51 min for 8,086 rows beside
-# other jobs, and 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all.
+# other jobs, 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all, and
+# 29 + 66 min for 13,487 rows, 117 min in all.
 FINETUNE_EPOCHS = 4
 FINETUNE_MEMBERS = 1
 ALIGN_EPOCHS = 2

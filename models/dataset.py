@@ -40,13 +40,18 @@ class LabeledText:
     platform: str = ""
 
 
-def read_labeled(path: str | Path) -> list[LabeledText]:
-    """Read a labeled JSONL file (training or dev), failing on the first malformed line."""
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if line.strip():
-                rows.append(_parse_labeled(line, path, lineno))
+def read_labeled(path: str | Path, content: bytes | None = None) -> list[LabeledText]:
+    """Read a labeled JSONL file (training or dev), failing on the first malformed line.
+
+    `content` is the file's bytes when the caller has already read them.
+    """
+    if content is None:
+        content = Path(path).read_bytes()
+    rows = [
+        _parse_labeled(line, path, lineno)
+        for lineno, line in _numbered_lines(content)
+        if line.strip()
+    ]
     if not rows:
         raise ValueError(f"{path}: no labeled examples found; expected JSON lines with text labels")
     return rows
@@ -69,8 +74,8 @@ def read_training_data(path: str | Path) -> tuple[list[LabeledText], str]:
     """(rows of every file under `path`, sha256 over the files' names and bytes)."""
     rows: list[LabeledText] = []
     files, digest = _hashed_files(path)
-    for file, _ in files:
-        rows.extend(read_labeled(file))
+    for file, content in files:
+        rows.extend(read_labeled(file, content))
     return rows, digest
 
 
@@ -96,7 +101,7 @@ def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
     pairs: dict[str, str] = {}
     files, digest = _hashed_files(path)
     for file, content in files:
-        for lineno, line in enumerate(content.decode("utf-8").splitlines(), start=1):
+        for lineno, line in _numbered_lines(content):
             if not line.strip():
                 continue
             obj = _json_line(line, f"{file}:{lineno}")
@@ -108,6 +113,12 @@ def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
                 )
             pairs[zh] = en
     return pairs, digest
+
+
+def _numbered_lines(content: bytes) -> list[tuple[int, str]]:
+    """(line number, line) of a JSON lines file. Lines end at "\n" only: str.splitlines would
+    also break at U+2028 or U+0085, which a JSON string may hold unescaped."""
+    return list(enumerate(content.decode("utf-8").split("\n"), start=1))
 
 
 def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:

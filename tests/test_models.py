@@ -389,6 +389,19 @@ def test_parallel_file_errors_say_what_was_expected(tmp_path):
         read_parallel(bad)
 
 
+def test_a_text_holding_a_line_separator_stays_one_row(tmp_path):
+    # JSON leaves U+2028 and U+0085 unescaped (ensure_ascii=False); only "\n" ends a JSON line.
+    text = "Llama 4 loops forever.\u2028It repeats itself\x85 again."
+    data = tmp_path / "labeled.jsonl"
+    data.write_text(
+        json.dumps({"text": text, "sentiment": "negative", "claims": ["regression"]}, ensure_ascii=False)
+        + "\r\n\n",
+        encoding="utf-8",
+    )
+    rows, _ = read_training_data(data)
+    assert [(r.text, r.claims) for r in rows] == [(text, ("regression",))]
+
+
 def test_training_rejects_a_label_outside_the_schema(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"text": "ok", "sentiment": "angry", "claims": []}) + "\n")
