@@ -6,12 +6,13 @@ annotator marked as stating that claim. Only texts of two or more sentences can 
 only those are scored; a claim the annotator left without a sentence (`[]`: the label looked
 wrong to them) is skipped.
 
-Two rates are reported. `chosen` asks, for every annotated claim, whether the sentence the
-model would show for it (`Classifier.evidence`, which picks a sentence for a claim given to it)
-is one the annotator marked: the choice of sentence alone, whether or not the model detects the
-claim. `shown` counts only the claims the model does predict, which is what a reader sees.
-Beside them, in the same run: the first sentence, the first sentence the baseline's keyword
-rule for the claim matches (else the first), and chance (a sentence drawn at random).
+A pick counts when it is one of the marked sentences itself. Two rates are reported.
+`chosen` asks, for every annotated claim, whether the sentence the model would show for it
+(`Classifier.evidence`, which picks a sentence for a claim given to it) is one the annotator
+marked: the choice of sentence alone, whether or not the model detects the claim. `shown`
+counts only the claims the model does predict, which is what a reader sees. Beside them, in
+the same run: the first sentence, the first sentence the baseline's keyword rule for the claim
+matches (else the first), and chance (a sentence drawn at random).
 """
 
 from __future__ import annotations
@@ -80,13 +81,16 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence 
     texts = [r.row.text for r in rows]
     sentences = [split_sentences(t) for t in texts]
     # (row index, claim, gold sentences) for every annotated claim of a text of 2+ sentences.
-    items = [
+    annotated = [
         (i, claim, gold)
         for i, r in enumerate(rows)
         if len(sentences[i]) > 1
         for claim, gold in r.evidence.items()
         if gold
     ]
+    # A pick counts only when it is a marked sentence itself, so a marked span that is not a
+    # whole sentence of today's splitter could never be hit: such claims are counted apart.
+    items = [(i, claim, gold) for i, claim, gold in annotated if set(gold) <= set(sentences[i])]
     skipped = sum(1 for r in rows for gold in r.evidence.values() if not gold)
     chosen = model.evidence(texts, [[c for c in CLAIMS if c in r.evidence] for r in rows])
     predictions = predictions if predictions is not None else model.predict(texts)
@@ -102,6 +106,7 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence 
         "rows": len(rows),
         "claims_scored": len(items),
         "claims_skipped_no_sentence": skipped,
+        "claims_skipped_not_split_sentences": len(annotated) - len(items),
         "model_chosen": rate(lambda i, claim: chosen[i][claim]),
         "model_shown": {
             "n": len(shown),
@@ -114,9 +119,7 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence 
 
 
 def _hit(sentence: str, gold: tuple[str, ...]) -> bool:
-    # The annotators' sentences come from the same splitter, so equality is the test; a span
-    # cut differently still counts when it lies inside, or holds, an annotated sentence.
-    return any(sentence == g or sentence in g or g in sentence for g in gold)
+    return sentence in gold
 
 
 def _keyword_sentence(sentences: list[str], claim: str) -> str:
@@ -129,7 +132,10 @@ def format_evidence(result: dict) -> str:
         "",
         f"evidence: {result['claims_scored']} annotated claims in texts of 2+ sentences "
         f"({result['rows']} rows; {result['claims_skipped_no_sentence']} claims the annotator "
-        "found no sentence for are skipped)",
+        "found no sentence for are skipped"
+        + (f", and {result['claims_skipped_not_split_sentences']} whose marked spans are not "
+           "whole sentences of the current splitter" if result["claims_skipped_not_split_sentences"] else "")
+        + ")",
         f"{'sentence picked by':<44}{'n':>6}{'hit rate':>10}",
     ]
     for key, name in (

@@ -151,12 +151,15 @@ def test_evidence_evaluation_scores_the_chosen_sentence_and_the_baselines(model,
             evidence_row("The test set leaked into training.", ["contamination"],
                          {"contamination": ["The test set leaked into training."]}),
             evidence_row("It is slow. It is fine.", ["deployment_issue"], {"deployment_issue": []}),
+            # A marked phrase that is not a whole sentence could never be picked: counted apart.
+            evidence_row("It loops. It repeats itself forever.", ["regression"], {"regression": ["repeats itself"]}),
             json.dumps({"text": "Nice model.", "sentiment": "positive", "claims": ["praise"]}),
         ]) + "\n",
         encoding="utf-8",
     )
     result = evaluate(data, model=model)["evidence"]
-    assert (result["rows"], result["claims_scored"], result["claims_skipped_no_sentence"]) == (3, 2, 1)
+    assert (result["rows"], result["claims_scored"], result["claims_skipped_no_sentence"],
+            result["claims_skipped_not_split_sentences"]) == (4, 2, 1, 1)
     assert model.evidence([EVIDENCE_TEXT], [["contamination", "deployment_issue"]]) == [
         {"contamination": sentences[1], "deployment_issue": sentences[2]}
     ]
