@@ -45,16 +45,22 @@ def read_labeled(path: str | Path, content: bytes | None = None) -> list[Labeled
 
     `content` is the file's bytes when the caller has already read them.
     """
+    return [row for _, _, row in read_labeled_lines(path, content)]
+
+
+def read_labeled_lines(path: str | Path, content: bytes | None = None) -> list[tuple[int, dict, LabeledText]]:
+    """(line number, JSON object, row) for each line of a labeled JSONL file, so a reader of
+    extra fields (models/evidence.py) parses the file once."""
     if content is None:
         content = Path(path).read_bytes()
-    rows = [
-        _parse_labeled(line, path, lineno)
+    lines = [
+        (lineno, *_parse_labeled(line, path, lineno))
         for lineno, line in _numbered_lines(content)
         if line.strip()
     ]
-    if not rows:
+    if not lines:
         raise ValueError(f"{path}: no labeled examples found; expected JSON lines with text labels")
-    return rows
+    return lines
 
 
 def training_files(path: str | Path) -> list[Path]:
@@ -121,7 +127,7 @@ def _numbered_lines(content: bytes) -> list[tuple[int, str]]:
     return list(enumerate(content.decode("utf-8").split("\n"), start=1))
 
 
-def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:
+def _parse_labeled(line: str, path: str | Path, lineno: int) -> tuple[dict, LabeledText]:
     where = f"{path}:{lineno}"
     obj = _json_line(line, where)
     if not isinstance(obj, dict):
@@ -129,7 +135,7 @@ def _parse_labeled(line: str, path: str | Path, lineno: int) -> LabeledText:
     problem = _label_problem(obj)
     if problem:
         raise ValueError(f"{where}: {problem}")
-    return LabeledText(
+    return obj, LabeledText(
         obj["text"],
         str(obj.get("lang", "und")),
         obj["sentiment"],

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from .baselines import Baseline
-from .dataset import LabeledText, read_labeled
+from .dataset import LabeledText, read_labeled_lines
 from .evidence import evaluate_evidence, format_evidence, read_evidence
 from .predict import Classifier, load_model
 from .prediction import CLAIMS, SENTIMENTS
@@ -19,7 +19,8 @@ TARGETS = {"sentiment_macro_f1": 0.65, "claims_macro_f1": 0.60}
 def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
     """Metrics of `model` (default: the active one) and of the baselines on `data_path`."""
     model = model or load_model()
-    rows = read_labeled(data_path)
+    labeled = read_labeled_lines(data_path)
+    rows = [row for _, _, row in labeled]
     texts = [row.text for row in rows]
     predictions = model.predict(texts)
     result = {
@@ -33,7 +34,7 @@ def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
         },
         "targets": TARGETS,
     }
-    evidence_rows = read_evidence(data_path)
+    evidence_rows = read_evidence(data_path, labeled)
     if evidence_rows:
         by_text = dict(zip(texts, predictions))
         result["evidence"] = evaluate_evidence(

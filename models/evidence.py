@@ -17,13 +17,12 @@ matches (else the first), and chance (a sentence drawn at random).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from .baselines import CLAIM_PATTERNS
-from .dataset import LabeledText, _parse_labeled
+from .dataset import LabeledText, read_labeled_lines
 from .predict import split_sentences
 from .prediction import CLAIMS
 
@@ -35,19 +34,17 @@ class EvidenceRow:
     evidence: dict[str, tuple[str, ...]]
 
 
-def read_evidence(path: str | Path) -> list[EvidenceRow]:
-    """The rows of `path` that carry an `evidence` field, checked against their text and claims."""
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            row = _parse_labeled(line, path, lineno)
-            spans = json.loads(line).get("evidence")
-            if spans is None:
-                continue
-            rows.append(EvidenceRow(row, _checked(spans, row, f"{path}:{lineno}")))
-    return rows
+def read_evidence(path: str | Path, labeled: list | None = None) -> list[EvidenceRow]:
+    """The rows of `path` that carry an `evidence` field, checked against their text and claims.
+
+    `labeled` is `read_labeled_lines(path)` when the caller has already read the file.
+    """
+    labeled = read_labeled_lines(path) if labeled is None else labeled
+    return [
+        EvidenceRow(row, _checked(obj["evidence"], row, f"{path}:{lineno}"))
+        for lineno, obj, row in labeled
+        if obj.get("evidence") is not None
+    ]
 
 
 def _checked(spans, row: LabeledText, where: str) -> dict[str, tuple[str, ...]]:
@@ -73,10 +70,10 @@ def _checked(spans, row: LabeledText, where: str) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence | None = None) -> dict:
+def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence) -> dict:
     """Hit rates of the model's evidence and of the three baselines (see the module's docstring).
 
-    `predictions` are the model's predictions of the same texts in order (computed if None).
+    `predictions` are the model's predictions of the rows' texts, in order.
     """
     texts = [r.row.text for r in rows]
     sentences = [split_sentences(t) for t in texts]
@@ -93,7 +90,6 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence 
     items = [(i, claim, gold) for i, claim, gold in annotated if set(gold) <= set(sentences[i])]
     skipped = sum(1 for r in rows for gold in r.evidence.values() if not gold)
     chosen = model.evidence(texts, [[c for c in CLAIMS if c in r.evidence] for r in rows])
-    predictions = predictions if predictions is not None else model.predict(texts)
 
     def rate(pick) -> dict:
         hits = [_hit(pick(i, claim), gold) for i, claim, gold in items]

@@ -91,7 +91,7 @@ class Classifier:
             wanted = np.array(
                 [[c in claims[start + i] and bool(spans[i]) for c in CLAIMS] for i in range(len(chunk))],
                 dtype=bool,
-            ).reshape(len(chunk), len(CLAIMS))
+            )
             out.extend(self._evidence(chunk, wanted, spans))
         return out
 

@@ -133,9 +133,9 @@ EVIDENCE_TEXT = (
 )
 
 
-def evidence_row(text: str, claims: list[str], evidence: dict, **extra) -> str:
+def evidence_row(text: str, claims: list[str], evidence: dict) -> str:
     row = {"id": "t", "text": text, "lang": "en", "sentiment": "negative", "claims": claims,
-           "evidence": evidence, **extra}
+           "evidence": evidence}
     return json.dumps(row, ensure_ascii=False)
 
 
@@ -157,7 +157,8 @@ def test_evidence_evaluation_scores_the_chosen_sentence_and_the_baselines(model,
         ]) + "\n",
         encoding="utf-8",
     )
-    result = evaluate(data, model=model)["evidence"]
+    report = evaluate(data, model=model)
+    result = report["evidence"]
     assert (result["rows"], result["claims_scored"], result["claims_skipped_no_sentence"],
             result["claims_skipped_not_split_sentences"]) == (4, 2, 1, 1)
     assert model.evidence([EVIDENCE_TEXT], [["contamination", "deployment_issue"]]) == [
@@ -169,7 +170,7 @@ def test_evidence_evaluation_scores_the_chosen_sentence_and_the_baselines(model,
     # the deployment one; neither matches the first sentence.
     assert result["keyword_rule"] == {"n": 2, "hit_rate": 1.0}
     assert result["chance"] == {"n": 2, "hit_rate": round(1 / 3, 4)}
-    assert format_report(evaluate(data, model=model)).splitlines()[-5].startswith("model, for every annotated claim")
+    assert format_report(report).splitlines()[-5].startswith("model, for every annotated claim")
 
 
 @pytest.mark.parametrize(
