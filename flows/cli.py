@@ -217,10 +217,11 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
     click.echo(f"classified {count} texts -> {output_path}")
 
 
-# The active model's settings (README, "Options measured"); 0 keeps the encoder frozen. Four
-# epochs took 12 min on the quiet 2-core machine for 2,872 rows, 51 min for 8,086 rows beside
-# other jobs, 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all, and
-# 29 + 66 min for 13,487 rows, 117 min in all.
+# 0.8.0's recipe from the plain MiniLM (README, "Options measured"); 0 keeps the encoder frozen.
+# Four epochs took 12 min on the quiet 2-core machine for 2,872 rows, 51 min for 8,086 rows
+# beside other jobs, 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all, and
+# 29 + 66 min for 13,487 rows, 117 min in all. The active 0.9.0 continued 0.8.0's encoder for 2
+# target-aware epochs instead (40 min, 54 in all; README, "How well it does").
 FINETUNE_EPOCHS = 4
 FINETUNE_MEMBERS = 1
 ALIGN_EPOCHS = 2
@@ -239,11 +240,12 @@ ALIGN_EPOCHS = 2
 @click.option("--gloss-chinese/--no-gloss-chinese", default=False, show_default=True, help="Chinese texts reach the encoder followed by a word-by-word English gloss from CC-CEDICT, in training and in every later prediction.")
 @click.option("--align-epochs", type=int, default=ALIGN_EPOCHS, show_default=True, help="With fine-tuning: epochs that first pull each Chinese training text to where the base encoder puts its English translation (0: none).")
 @click.option("--parallel", "parallel_path", type=click.Path(exists=True, path_type=Path), help="English translations of the Chinese rows for --align-epochs: {zh, en} JSON lines, a file or a directory (default: models/data/parallel).")
+@click.option("--target-aware/--no-target-aware", default=True, show_default=True, help="The encoder reads each row's target model (its 'model' field) before the text, in training and in every later prediction that gives one; sentiment is toward that model.")
 @click.option("--max-length", type=int, default=128, show_default=True, help="Tokens the encoder reads per text (a glossed Chinese text is about twice its own length; 256 scored the same as 128 without the gloss).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, max_length: int, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, target_aware: bool, max_length: int, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
@@ -260,6 +262,7 @@ def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder
         gloss_chinese=gloss_chinese,
         align_epochs=align_epochs if encoder_kind == "transformer" else 0,
         parallel_path=parallel_path and str(parallel_path),
+        target_aware=target_aware,
         max_length=max_length,
     )
     directory = train(data_path, out_dir, options=options, seed=seed, log=click.echo)

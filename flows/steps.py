@@ -191,10 +191,11 @@ def classify(config: Settings, classifier=None, *, reclassify: bool = False) -> 
         )
         done = 0
         for chunk in batched(pending, CLASSIFY_BATCH):
-            predictions = classifier.predict([text for _, text in chunk])
+            # A target-aware model reads the launch a post is about (sentiment is toward it).
+            predictions = classifier.predict([text for _, text, _ in chunk], [target for _, _, target in chunk])
             with transaction(con):
                 done += classifications.save_predictions(
-                    con, [post_id for post_id, _ in chunk], predictions, utcnow()
+                    con, [post_id for post_id, _, _ in chunk], predictions, utcnow()
                 )
         classifications.activate(con, classifier.model_id, classifier.model_version, utcnow())
         return done

@@ -18,9 +18,10 @@ from .train import train
 __all__ = ["CLAIMS", "SENTIMENTS", "Prediction", "predict", "load_model", "train", "evaluate"]
 
 
-def predict(texts: list[str]) -> list[Prediction]:
-    """Classify `texts` with the default committed model (loaded once per process)."""
-    return _default_classifier().predict(texts)
+def predict(texts: list[str], targets: list[str | None] | None = None) -> list[Prediction]:
+    """Classify `texts` with the default committed model (loaded once per process); `targets`
+    optionally name the model each text is about (see Classifier.predict)."""
+    return _default_classifier().predict(texts, targets)
 
 
 @cache

@@ -38,6 +38,8 @@ class LabeledText:
     # Where a real post was copied from; None for text written for the training set.
     source_url: str | None = None
     platform: str = ""
+    # The model the sentiment is about (the dev set's `model` field), or None when not named.
+    target: str | None = None
 
 
 def read_labeled(path: str | Path, content: bytes | None = None) -> list[LabeledText]:
@@ -142,6 +144,7 @@ def _parse_labeled(line: str, path: str | Path, lineno: int) -> tuple[dict, Labe
         tuple(c for c in CLAIMS if c in obj["claims"]),
         obj.get("source_url"),
         str(obj.get("platform", "")),
+        obj.get("model") or None,
     )
 
 
@@ -167,6 +170,9 @@ def _label_problem(obj: dict) -> str | None:
         isinstance(source_url, str) and re.match(r"https?://\S+$", source_url)
     ):
         return f"'source_url' must be an http(s) URL or absent, found {source_url!r}"
+    model = obj.get("model")
+    if model is not None and not isinstance(model, str):
+        return f"'model' (the model the sentiment is about) must be a string or absent, found {model!r}"
     return None
 
 

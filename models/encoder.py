@@ -39,7 +39,13 @@ def encoder_name(path: str | None) -> str:
     """A stable, machine-independent name for an encoder path (recorded in model cards)."""
     if path is None:
         return "sentence-transformers/all-MiniLM-L6-v2"
-    return Path(path).name if os.path.isdir(path) else path
+    if not os.path.isdir(path):
+        return path
+    directory = Path(path).resolve()
+    # A trained model's own encoder (models/finetune.py) is named by its model directory.
+    if directory.name == "encoder" and (directory.parent / "config.json").is_file():
+        return f"{directory.parent.name}/encoder"
+    return directory.name
 
 
 class Encoder:
@@ -264,6 +270,21 @@ def distill_token_table(encoder: Encoder, batch_size: int = 512) -> np.ndarray:
     return table
 
 
+def with_targets(inputs: Sequence[str], targets: Sequence[str | None] | None) -> list[str]:
+    """Encoder inputs led by the model each text is about: "Llama 4 | <text>".
+
+    Sentiment is toward one model, and a post that praises a rival ("Llama 3.3 did better than
+    these new offerings") is negative about the one it is filed under; the name lets a
+    fine-tuned encoder tell which side of a comparison the post's model is on. A text without a
+    target reads as before.
+    """
+    if targets is None:
+        return list(inputs)
+    if len(targets) != len(inputs):
+        raise ValueError(f"got {len(inputs)} texts but {len(targets)} targets")
+    return [f"{' '.join(t.split())} | {x}" if t and t.strip() else x for x, t in zip(inputs, targets)]
+
+
 class TextFeatures:
     """Sentence embedding concatenated with a hashed character n-gram vector.
 
@@ -277,10 +298,13 @@ class TextFeatures:
         ngram_range: tuple[int, int],
         n_features: int,
         embedding_weight: float = 1.0,
+        target_aware: bool = False,
     ) -> None:
         from sklearn.feature_extraction.text import HashingVectorizer
 
         self.encoder = encoder
+        # The encoder (not the n-grams) reads each text's target model; see with_targets.
+        self.target_aware = target_aware
         # Both halves are unit vectors; the weight scales the 384 dense columns against the
         # sparse n-gram columns under one regulariser (models/train.py picks it by CV).
         self.embedding_weight = embedding_weight
@@ -304,10 +328,15 @@ class TextFeatures:
     def dim(self) -> int:
         return self.encoder.dim + self.n_features
 
-    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """One row per text: embedding columns first, then the n-gram buckets (mostly zeros)."""
+    def transform(self, texts: Sequence[str], targets: Sequence[str | None] | None = None) -> sparse.csr_matrix:
+        """One row per text: embedding columns first, then the n-gram buckets (mostly zeros).
+
+        `targets` (the model each text is about) reach the encoder only if the model was
+        trained with them; others ignore them.
+        """
         texts = list(texts)
-        return self.combine(self.encoder.encode(texts), texts)
+        inputs = with_targets(texts, targets) if self.target_aware else texts
+        return self.combine(self.encoder.encode(inputs), texts)
 
     def combine(self, embeddings: np.ndarray, texts: Sequence[str]) -> sparse.csr_matrix:
         """Feature rows from already computed `embeddings` of `texts` plus the texts' n-grams."""

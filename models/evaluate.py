@@ -22,11 +22,15 @@ def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
     labeled = read_labeled_lines(data_path)
     rows = [row for _, _, row in labeled]
     texts = [row.text for row in rows]
-    predictions = model.predict(texts)
+    targets = [row.target for row in rows]
+    predictions = model.predict(texts, targets)
     result = {
         "data": str(data_path),
         "model_id": model.model_id,
         "model_version": model.model_version,
+        # Rows whose `model` names what the sentiment is about, and whether the model read it.
+        "rows_with_target": sum(t is not None for t in targets),
+        "target_aware": model.target_aware,
         **score_predictions(rows, predictions),
         "baseline": {
             "model_id": Baseline.model_id,
@@ -117,6 +121,13 @@ def _metrics(rows: list[LabeledText], predictions: list) -> dict:
     }
 
 
+def _target_line(result: dict) -> str:
+    named, n = result["rows_with_target"], result["n"]
+    if result["target_aware"]:
+        return f"target model: {named} of {n} rows name it in 'model'; the model reads it (sentiment toward it)"
+    return f"target model: {named} of {n} rows name it in 'model'; this model does not read it"
+
+
 def format_report(result: dict) -> str:
     """A plain-text report of an `evaluate` result: the model and the baselines side by side."""
     base = result["baseline"]
@@ -124,6 +135,7 @@ def format_report(result: dict) -> str:
         f"{result['model_id']} {result['model_version']} on {result['data']} (n={result['n']})",
         f"baseline: {base['model_id']} (VADER + Chinese lexicon for sentiment, keyword rules "
         "for claims)",
+        _target_line(result),
         "",
         f"{'':<20}{'model':>8}{'baseline':>10}{'target':>8}  met",
     ]

@@ -89,7 +89,9 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence)
     # whole sentence of today's splitter could never be hit: such claims are counted apart.
     items = [(i, claim, gold) for i, claim, gold in annotated if set(gold) <= set(sentences[i])]
     skipped = sum(1 for r in rows for gold in r.evidence.values() if not gold)
-    chosen = model.evidence(texts, [[c for c in CLAIMS if c in r.evidence] for r in rows])
+    chosen = model.evidence(
+        texts, [[c for c in CLAIMS if c in r.evidence] for r in rows], [r.row.target for r in rows]
+    )
 
     def rate(pick) -> dict:
         hits = [_hit(pick(i, claim), gold) for i, claim, gold in items]

@@ -24,8 +24,9 @@ from typing import Callable
 import numpy as np
 
 from .dataset import LabeledText
-from .prediction import CLAIMS, SENTIMENTS
+from .encoder import with_targets
 from .gloss import encoder_inputs
+from .prediction import CLAIMS, SENTIMENTS
 from .vocabulary import extend_vocabulary
 
 ENCODER_DIR = "encoder"
@@ -51,6 +52,8 @@ class FinetuneSettings:
     # each Chinese training text with an English translation is pulled to where the frozen base
     # encoder puts the translation.
     align_epochs: int = 0
+    # Each text is read after the name of its target model (encoder.with_targets).
+    target_aware: bool = False
 
 
 def finetune_encoder(
@@ -116,7 +119,10 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log, translation
     heads = torch.nn.Linear(body.config.hidden_size, len(SENTIMENTS) + len(CLAIMS))
 
     index = np.flatnonzero(train_mask)
-    texts = encoder_inputs([rows[i].text for i in index], settings.gloss)
+    texts = [rows[i].text for i in index]
+    if settings.target_aware:
+        texts = with_targets(texts, [rows[i].target for i in index])
+    texts = encoder_inputs(texts, settings.gloss)
     if settings.cjk_min_count:
         added = extend_vocabulary(tokenizer, body, texts, settings.cjk_min_count)
         log(f"vocabulary: {added} Chinese characters added as tokens")

@@ -62,17 +62,30 @@ class Classifier:
         self._claims_coef = weights["claims_coef"]
         self._claims_intercept = weights["claims_intercept"]
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
+    @property
+    def target_aware(self) -> bool:
+        """Whether the model reads the name of the model each text is about (see predict)."""
+        return self.features.target_aware
+
+    def predict(self, texts: Sequence[str], targets: Sequence[str | None] | None = None) -> list[Prediction]:
+        """Classify `texts`. `targets`, one per text (or None), name the model each text is
+        about: sentiment is toward that model. Models trained before 0.9.0 ignore them."""
         texts = list(texts)
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] must be a str, found {type(text).__name__}")
+        targets = _checked_targets(targets, len(texts))
         out: list[Prediction] = []
         for start in range(0, len(texts), CHUNK):
-            out.extend(self._predict_chunk(texts[start : start + CHUNK]))
+            out.extend(self._predict_chunk(texts[start : start + CHUNK], targets[start : start + CHUNK]))
         return out
 
-    def evidence(self, texts: Sequence[str], claims: Sequence[Sequence[str]]) -> list[dict[str, str]]:
+    def evidence(
+        self,
+        texts: Sequence[str],
+        claims: Sequence[Sequence[str]],
+        targets: Sequence[str | None] | None = None,
+    ) -> list[dict[str, str]]:
         """For each text, the sentence shown as evidence for each of the claims given for it.
 
         The claims are given rather than predicted, so the choice of sentence can be measured on
@@ -81,6 +94,7 @@ class Classifier:
         texts = list(texts)
         if len(claims) != len(texts):
             raise ValueError(f"got {len(texts)} texts but {len(claims)} claim lists")
+        targets = _checked_targets(targets, len(texts))
         unknown = sorted({c for group in claims for c in group} - set(CLAIMS))
         if unknown:
             raise ValueError(f"unknown claims {unknown}; expected claims from {CLAIMS}")
@@ -92,12 +106,14 @@ class Classifier:
                 [[c in claims[start + i] and bool(spans[i]) for c in CLAIMS] for i in range(len(chunk))],
                 dtype=bool,
             )
-            out.extend(self._evidence(chunk, wanted, spans))
+            out.extend(self._evidence(chunk, wanted, spans, targets[start : start + CHUNK]))
         return out
 
-    def score(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def score(
+        self, texts: Sequence[str], targets: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(sentiment probabilities (n, 3), claim probabilities (n, 6)) for `texts`."""
-        return self._heads(self.features.transform(texts))
+        return self._heads(self.features.transform(texts, targets))
 
     def _heads(self, x) -> tuple[np.ndarray, np.ndarray]:
         logits = np.asarray(x @ self._sentiment_coef.T) + self._sentiment_intercept
@@ -111,14 +127,14 @@ class Classifier:
         claims = 1.0 / (1.0 + np.exp(-claim_logits))
         return sentiment, claims
 
-    def _predict_chunk(self, texts: list[str]) -> list[Prediction]:
+    def _predict_chunk(self, texts: list[str], targets: list[str | None]) -> list[Prediction]:
         spans = [sentence_spans(text) for text in texts]
-        sentiment, claims = self._heads(self.features.transform(texts))
+        sentiment, claims = self._heads(self.features.transform(texts, targets))
         # A blank text has no sentence to show as evidence, so it asserts nothing; the bias
         # terms alone can otherwise put a claim over its threshold.
         blank = np.array([not s for s in spans], dtype=bool)
         positive = (claims >= self.thresholds) & ~blank[:, None]
-        evidence = self._evidence(texts, positive, spans)
+        evidence = self._evidence(texts, positive, spans, targets)
         return [
             Prediction(
                 sentiment=SENTIMENTS[int(sentiment[i].argmax())],
@@ -135,7 +151,11 @@ class Classifier:
         ]
 
     def _evidence(
-        self, texts: list[str], positive: np.ndarray, spans: list[list[tuple[int, int]]]
+        self,
+        texts: list[str],
+        positive: np.ndarray,
+        spans: list[list[tuple[int, int]]],
+        targets: list[str | None],
     ) -> list[dict[str, str]]:
         """For each positive claim, the sentence of the text its head scores highest.
 
@@ -147,7 +167,12 @@ class Classifier:
         scored = [i for i in range(len(texts)) if positive[i].any() and len(spans[i]) > 1]
         sentences = {i: [texts[i][lo:hi] for lo, hi in spans[i]] for i in scored}
         if scored:
-            pool_scores = self._heads(self.features.transform([s for i in scored for s in sentences[i]]))[1]
+            pool_scores = self._heads(
+                self.features.transform(
+                    [s for i in scored for s in sentences[i]],
+                    [targets[i] for i in scored for _ in sentences[i]],
+                )
+            )[1]
         result, cursor = [], 0
         for i, text in enumerate(texts):
             on = [(j, c) for j, c in enumerate(CLAIMS) if positive[i, j]]
@@ -162,6 +187,18 @@ class Classifier:
             else:
                 result.append({})
         return result
+
+
+def _checked_targets(targets: Sequence[str | None] | None, n: int) -> list[str | None]:
+    if targets is None:
+        return [None] * n
+    targets = list(targets)
+    if len(targets) != n:
+        raise ValueError(f"got {n} texts but {len(targets)} targets; give one target (or None) per text")
+    for i, target in enumerate(targets):
+        if target is not None and not isinstance(target, str):
+            raise TypeError(f"targets[{i}] must be a str or None, found {type(target).__name__}")
+    return targets
 
 
 def load_model(
@@ -237,6 +274,8 @@ def predict_jsonl(
 ) -> int:
     """Classify every `{"id", "text"}` line of `input_path` into `output_path`; return the count.
 
+    A line's optional `model` names the model its sentiment is about (as in the dev set).
+
     The output is written to a temporary file and renamed at the end, so a bad line leaves no
     half-written output behind.
     """
@@ -247,7 +286,7 @@ def predict_jsonl(
     try:
         with open(partial, "w", encoding="utf-8") as out:
             for records in _chunks(_read_requests(input_path), CHUNK):
-                predictions = model.predict([r["text"] for r in records])
+                predictions = model.predict([r["text"] for r in records], [r.get("model") for r in records])
                 for record, prediction in zip(records, predictions):
                     out.write(json.dumps(_output_row(record, prediction), ensure_ascii=False))
                     out.write("\n")
@@ -280,6 +319,11 @@ def _parse_request(line: str, path: str | Path, lineno: int) -> dict:
         raise ValueError(
             f"{path} line {lineno}: {expected}, found keys {sorted(record)} with text of type "
             f"{type(record.get('text')).__name__}. Every line needs an 'id' and a string 'text'."
+        )
+    if record.get("model") is not None and not isinstance(record["model"], str):
+        raise ValueError(
+            f"{path} line {lineno}: 'model' names the model the text is about and must be a "
+            f"string, found {record['model']!r}. Write the name as a string or drop the key."
         )
     return record
 

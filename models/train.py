@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,11 +41,13 @@ if TYPE_CHECKING:
 # scikit-learn is imported inside the functions that use it: it takes ~2 s to import, and
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
-BASE_VERSION = "0.8.0"
+BASE_VERSION = "0.9.0"
 ENCODER_KINDS = ("static", "transformer")
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.901, 0.025), 3)
 OFFSET_GRID = np.round(np.arange(-1.5, 1.501, 0.25), 2)
 VALIDATION_SHARE = 0.2
+# Share of the training split read without its target by a target-aware model (TrainOptions).
+TARGET_HIDDEN = 0.25
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,11 @@ class TrainOptions:
     # (None: models/data/parallel). 0: none, as in every model before 0.7.0.
     align_epochs: int = 0
     parallel_path: str | None = None
+    # The encoder reads each row's target model (its `model` field) before the text, in
+    # fine-tuning, head fitting and prediction (encoder.with_targets). A seeded TARGET_HIDDEN
+    # share of the training split reads without it, so texts filed under no model still work.
+    # False for models before 0.9.0, whose configs lack the key.
+    target_aware: bool = False
 
     @property
     def model_id(self) -> str:
@@ -144,7 +151,9 @@ def build_features(
             gloss=options.gloss_chinese,
         )
     n_features = options.n_features if options.use_ngrams else 0
-    return TextFeatures(encoder, options.ngram_range, n_features, options.embedding_weight)
+    return TextFeatures(
+        encoder, options.ngram_range, n_features, options.embedding_weight, target_aware=options.target_aware
+    )
 
 
 def split_validation(rows: list[LabeledText], seed: int) -> np.ndarray:
@@ -194,6 +203,7 @@ def train(
     options.check()
     started = time.perf_counter()
     rows, digest = read_training_data(data_path)
+    rows = _training_targets(rows, options, seed)
     version = f"{BASE_VERSION}+{digest[:8]}"
     if options.encoder_kind == "static" and table is None:
         table = distill_token_table(Encoder(options.encoder_path, max_length=options.max_length))
@@ -215,6 +225,7 @@ def train(
             gloss=options.gloss_chinese,
             members=options.finetune_members,
             align_epochs=options.align_epochs,
+            target_aware=options.target_aware,
         )
         encoder_dir = finetune_encoder(
             rows,
@@ -256,6 +267,16 @@ def train(
     return target
 
 
+def _training_targets(rows: list[LabeledText], options: TrainOptions, seed: int) -> list[LabeledText]:
+    """The rows as training reads them: no targets unless the model is target-aware, and then a
+    seeded TARGET_HIDDEN share of the training split's targets hidden (validation keeps all)."""
+    if not options.target_aware:
+        return [replace(row, target=None) if row.target else row for row in rows]
+    hide = np.random.default_rng(seed + 7).random(len(rows)) < TARGET_HIDDEN
+    hide &= ~split_validation(rows, seed)
+    return [replace(row, target=None) if h else row for row, h in zip(rows, hide)]
+
+
 @dataclass
 class Fitted:
     weights: dict[str, np.ndarray]
@@ -266,7 +287,7 @@ class Fitted:
 
 def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, seed: int) -> Fitted:
     """Tune on the validation split, then refit the heads on every row."""
-    x = features.transform([row.text for row in rows])
+    x = features.transform([row.text for row in rows], [row.target for row in rows])
     y_sentiment = np.array([SENTIMENTS.index(row.sentiment) for row in rows])
     y_claims = np.array([[label in row.claims for label in CLAIMS] for row in rows], dtype=int)
     _check_label_counts(y_sentiment, y_claims)
@@ -280,21 +301,30 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
         if options.tune_sentiment_offsets
         else np.zeros(len(SENTIMENTS))
     )
-    claim_probs = np.zeros((int(val.sum()), len(CLAIMS)))
-    for j in range(len(CLAIMS)):
-        head = _claim_head(options, seed).fit(x[train_rows], y_claims[train_rows, j])
-        claim_probs[:, j] = head.predict_proba(x[val])[:, 1]
+    claim_heads = [_claim_head(options, seed).fit(x[train_rows], y_claims[train_rows, j]) for j in range(len(CLAIMS))]
+    claim_probs = np.column_stack([head.predict_proba(x[val])[:, 1] for head in claim_heads])
     thresholds = {
         label: _best_threshold(y_claims[val, j], claim_probs[:, j]) for j, label in enumerate(CLAIMS)
     }
+    cutoffs = np.array([thresholds[c] for c in CLAIMS])
+    val_rows = [rows[i] for i in np.flatnonzero(val)]
     validation = _validation_metrics(
-        [rows[i] for i in np.flatnonzero(val)],
-        y_sentiment[val],
-        (val_logits + offsets).argmax(axis=1),
-        y_claims[val],
-        claim_probs >= np.array([thresholds[c] for c in CLAIMS]),
+        val_rows, y_sentiment[val], (val_logits + offsets).argmax(axis=1), y_claims[val], claim_probs >= cutoffs
     )
     validation["n_train"] = int(train_rows.sum())
+    if features.target_aware:
+        # The same heads on the validation rows read without their targets: what a post filed
+        # under no model gets, and how much of the score the target carries.
+        plain = features.transform([row.text for row in val_rows])
+        hidden = _validation_metrics(
+            val_rows,
+            y_sentiment[val],
+            (_logits(sentiment_head, plain) + offsets).argmax(axis=1),
+            y_claims[val],
+            np.column_stack([head.predict_proba(plain)[:, 1] for head in claim_heads]) >= cutoffs,
+        )
+        validation["n_with_target"] = sum(row.target is not None for row in val_rows)
+        validation["targets_hidden"] = {k: hidden[k] for k in ("sentiment_macro_f1", "claims_macro_f1")}
 
     final_sentiment = _sentiment_head(options, seed).fit(x, y_sentiment)
     final_claims = [_claim_head(options, seed).fit(x, y_claims[:, j]) for j in range(len(CLAIMS))]
@@ -326,13 +356,14 @@ def _encoder_label(options: TrainOptions) -> str:
             if options.align_epochs
             else ""
         )
+        targeted = ", each text read after the name of the model it is about" if options.target_aware else ""
         souped = (
             f", the weights of {options.finetune_members} seeded runs averaged"
             if options.finetune_members > 1
             else ""
         )
         return (
-            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}{aligned}{souped}, "
+            f"{base} fine-tuned ({options.finetune_epochs} epochs{added}{glossed}{aligned}{targeted}{souped}, "
             f"stored in {ENCODER_DIR}/)"
         )
     return base if options.encoder_kind == "transformer" else f"{base}-static"
@@ -482,6 +513,15 @@ def _model_card_markdown(card: dict) -> str:
         f"Validation ({val['n']} real rows; {val['note']}):",
         f"- sentiment macro-F1 {val['sentiment_macro_f1']:.3f}",
         f"- claims macro-F1 {val['claims_macro_f1']:.3f}",
+        *(
+            [
+                f"- the same rows read without their target model ({val['n_with_target']} of "
+                f"{val['n']} name one): sentiment {val['targets_hidden']['sentiment_macro_f1']:.3f}, "
+                f"claims {val['targets_hidden']['claims_macro_f1']:.3f}"
+            ]
+            if "targets_hidden" in val
+            else []
+        ),
         "",
         "| claim | precision | recall | F1 | n |",
         "|---|---|---|---|---|",

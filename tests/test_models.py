@@ -193,9 +193,10 @@ def test_evidence_file_errors_name_the_line_and_the_fix(tmp_path, evidence, foun
 
 def test_the_committed_evidence_set_annotates_training_rows():
     rows = read_evidence(EVIDENCE)
-    texts = {r["text"] for r in training_rows()}
+    targets = {r["text"]: r.get("model") for r in training_rows()}
     assert len(rows) >= 800
-    assert all(r.row.text in texts for r in rows), "evidence rows are copies of labeled training rows"
+    assert all(r.row.text in targets for r in rows), "evidence rows are copies of labeled training rows"
+    assert all(r.row.target == targets[r.row.text] for r in rows), "with the same target model"
     assert all(set(r.evidence) == set(r.row.claims) for r in rows)
     assert {r.row.lang for r in rows} >= {"en", "zh"}
 
@@ -480,6 +481,7 @@ def test_training_data_meets_its_card():
     assert sum(r["lang"] == "zh" for r in rows) >= 500
     for claim in CLAIMS:
         assert sum(claim in r["claims"] for r in rows) >= 150, claim
+    assert sum("model" in r for r in rows) >= 0.8 * len(rows), "the data card's target models"
     written = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
     real = [r for r in rows if r["synthetic"] is False]
     assert len(real) >= 1000
@@ -487,8 +489,10 @@ def test_training_data_meets_its_card():
     for row in rows:
         assert row["sentiment"] in SENTIMENTS
         assert row["claims"] == [c for c in CLAIMS if c in row["claims"]]
-        # A label changed after annotation says how, in `label_revised` (see the data card).
-        keys = set(row) - {"label_revised"}
+        # A label changed after annotation says how, in `label_revised` (see the data card);
+        # `model` names the model the sentiment is about, where the annotators found one.
+        keys = set(row) - {"label_revised", "model"}
+        assert "model" not in row or (isinstance(row["model"], str) and row["model"] == " ".join(row["model"].split()) != "")
         if row["synthetic"] is True:
             assert keys in (written, written | {"source_url"})
         else:
@@ -606,3 +610,97 @@ def test_validation_holds_out_whole_pages_and_a_fifth_of_the_real_rows_per_langu
         assert abs(sum(real) - 0.2 * len(real)) <= 4
     assert (split_validation(rows, seed=0) == mask).all()
     assert (split_validation(rows, seed=1) != mask).any()
+
+
+def test_the_encoder_reads_the_target_model_before_the_text():
+    from models.encoder import with_targets
+
+    texts = ["Llama 3.3 did better than these new offerings.", "官网又挂了", "plain"]
+    assert with_targets(texts, ["Llama 4", " Qwen3\n235B ", None]) == [
+        "Llama 4 | Llama 3.3 did better than these new offerings.",
+        "Qwen3 235B | 官网又挂了",
+        "plain",
+    ]
+    assert with_targets(texts, None) == texts
+    assert with_targets(["x"], ["  "]) == ["x"], "a blank name is no target"
+    with pytest.raises(ValueError, match="got 3 texts but 1 targets"):
+        with_targets(texts, ["Llama 4"])
+
+
+def test_training_hides_a_share_of_the_training_splits_targets_and_none_of_validation():
+    from models.dataset import LabeledText
+    from models.train import TARGET_HIDDEN, _training_targets, split_validation
+
+    rows = [
+        LabeledText(f"post {i}", "en", SENTIMENTS[i % 3], (), source_url=f"https://example.org/{i}", target="Llama 4")
+        for i in range(2000)
+    ]
+    seen = _training_targets(rows, TrainOptions(target_aware=True), seed=0)
+    val = split_validation(rows, seed=0)
+    hidden = np.array([r.target is None for r in seen])
+    assert not hidden[val].any()
+    assert abs(hidden[~val].mean() - TARGET_HIDDEN) < 0.04
+    assert [r.text for r in seen] == [r.text for r in rows]
+    assert seen == _training_targets(rows, TrainOptions(target_aware=True), seed=0), "seeded"
+    assert all(r.target is None for r in _training_targets(rows, TrainOptions(), seed=0))
+
+
+def test_a_target_aware_model_reads_the_target_and_an_older_one_ignores_it(tmp_path, model):
+    """Trained with each row's `model`, the encoder's input starts with that name, so the same
+    text scores differently under two targets; the stored option makes the loaded model do the
+    same, `predict_jsonl` passes a line's `model`, and `models eval` says the dev set's were read."""
+    rows = [json.loads(line) for line in small_training_file(tmp_path, every=60).read_text().splitlines()]
+    for i, row in enumerate(rows):
+        row["model"] = ["Llama 4", "Qwen3", "GPT-4o"][i % 3]
+    data = tmp_path / "targeted.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10, cjk_min_count=0, target_aware=True)
+    directory = train(data, tmp_path, options=options, seed=1)
+    assert json.loads((directory / "config.json").read_text())["options"]["target_aware"] is True
+    assert "each text read after the name of the model it is about" in (directory / "MODEL_CARD.md").read_text()
+
+    targeted = load_model(directory)
+    text = "Llama 3.3 did better at coding than these new offerings."
+    plain, llama, qwen = (targeted.score([text], t)[0] for t in (None, ["Llama 4"], ["Qwen3"]))
+    assert targeted.target_aware
+    assert not np.allclose(plain, llama) and not np.allclose(llama, qwen)
+    # The name reaches the encoder only, not the n-grams: the text's n-gram columns are unchanged.
+    with_name, alone = targeted.features.transform([text], ["Llama 4"]), targeted.features.transform([text])
+    dim = targeted.features.encoder.dim
+    assert (with_name[:, dim:] != alone[:, dim:]).nnz == 0 and (with_name[:, :dim] != alone[:, :dim]).nnz > 0
+
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"id": 1, "text": text, "model": "Llama 4"}) + "\n" + json.dumps({"id": 2, "text": text}) + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    predict_jsonl(source, out, model=targeted)
+    written = [json.loads(line) for line in out.read_text().splitlines()]
+    assert written[0]["scores"] == targeted.predict([text], ["Llama 4"])[0].scores
+    assert written[1]["scores"] == targeted.predict([text])[0].scores != written[0]["scores"]
+
+    # A model trained before targets existed gives the same scores with or without one.
+    older = load_model(ACTIVE.parent / "minilm-static-linear-0.7.0+dd3f6a27")
+    assert model.target_aware and not older.target_aware
+    np.testing.assert_array_equal(older.score([text], ["Llama 4"])[0], older.score([text])[0])
+
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text(
+        json.dumps({"text": text, "lang": "en", "sentiment": "negative", "claims": ["comparison"], "model": "Llama 4"})
+        + "\n" + json.dumps({"text": "Fine.", "lang": "en", "sentiment": "neutral", "claims": []}) + "\n"
+    )
+    report = format_report(evaluate(dev, model=targeted))
+    assert "target model: 1 of 2 rows name it in 'model'; the model reads it" in report
+
+
+def test_a_target_that_is_not_a_string_is_refused(model, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": "ok", "sentiment": "neutral", "claims": [], "model": 4}) + "\n")
+    with pytest.raises(ValueError, match=r"bad.jsonl:1: 'model' \(the model the sentiment is about\) must be a string"):
+        train(bad, tmp_path / "out")
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "ok", "model": ["Llama 4"]}) + "\n")
+    with pytest.raises(ValueError, match=r"line 1: 'model' names the model the text is about and must be a string"):
+        predict_jsonl(source, tmp_path / "out.jsonl", model=model)
+    with pytest.raises(ValueError, match="got 1 texts but 2 targets"):
+        model.predict(["ok"], ["a", "b"])

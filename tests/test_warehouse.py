@@ -142,13 +142,38 @@ def test_failed_run_keeps_its_error(con):
     assert con.execute("SELECT status, error FROM ingest_runs").fetchone() == ("failed", "429 after 5 attempts")
 
 
+def test_the_target_of_a_post_is_its_one_launch_or_its_one_variant(con):
+    """A target-aware classifier reads the model a post is about: the variant when the post names
+    exactly one, else the launch; nothing when the post is linked to two launches."""
+    from warehouse import catalogue as cat
+
+    cat.sync_catalogue(con, cat.load_catalogue())
+    posts = [make_post(n) for n in ("1", "2", "3", "4")]
+    upsert_posts(con, posts, [raw_for(p) for p in posts])
+    con.execute(
+        """INSERT INTO post_launches VALUES
+           ('hackernews:1', 'llama-4', [], ['llama 4'], 'alias'),
+           ('hackernews:2', 'llama-4', ['llama-4-maverick'], ['maverick'], 'alias'),
+           ('hackernews:3', 'llama-4', ['llama-4-maverick', 'llama-4-scout'], ['llama 4'], 'alias'),
+           ('hackernews:4', 'llama-4', [], ['llama 4'], 'alias'),
+           ('hackernews:4', 'qwen3', [], ['qwen3'], 'alias')"""
+    )
+    targets = {post_id: target for post_id, _, target in classifications.unclassified(con, "m", "1")}
+    assert targets == {
+        "hackernews:1": "Llama 4",
+        "hackernews:2": "Llama-4-Maverick-17B-128E-Instruct",
+        "hackernews:3": "Llama 4",
+        "hackernews:4": None,
+    }
+
+
 def test_predictions_are_stored_per_version_and_activated(con):
     posts = [make_post("1"), make_post("2")]
     upsert_posts(con, posts, [raw_for(p) for p in posts])
     con.execute(
         "INSERT INTO post_launches VALUES ('hackernews:1', 'llama-4', [], ['llama 4'], 'alias')"
     )
-    assert classifications.unclassified(con, "m", "1") == [("hackernews:1", "Llama 4 is out\nMeta released Llama 4 Scout and Maverick.")]
+    assert classifications.unclassified(con, "m", "1") == [("hackernews:1", "Llama 4 is out\nMeta released Llama 4 Scout and Maverick.", None)]
     assert len(classifications.unclassified(con, "m", "1", all_posts=True)) == 2
     prediction = Prediction("negative", ("contamination",), {"contamination": 0.9}, {"contamination": "trained on test"}, "m", "1")
     assert classifications.save_predictions(con, ["hackernews:1"], [prediction], T0) == 1

@@ -17,8 +17,10 @@ UNCLASSIFIED = load_sql("unclassified_posts.sql")
 
 def unclassified(
     con: duckdb.DuckDBPyConnection, model_id: str, model_version: str, *, all_posts: bool = False
-) -> list[tuple[str, str]]:
-    """(post_id, text) of launch-linked posts that this model version has not labelled yet.
+) -> list[tuple[str, str, str | None]]:
+    """(post_id, text, target) of launch-linked posts that this model version has not labelled
+    yet; `target` names the model the post is about when it is linked to one launch (its one
+    variant's name, else the launch's), None otherwise.
 
     `all_posts` includes posts matched to no launch (a reclassification of the whole history).
     """
