@@ -40,9 +40,10 @@ def evaluate(data_path: str | Path, model: Classifier | None = None) -> dict:
     }
     evidence_rows = read_evidence(data_path, labeled)
     if evidence_rows:
-        by_text = dict(zip(texts, predictions))
+        # The same text under two target models can be predicted differently.
+        by_row = dict(zip(zip(texts, targets), predictions))
         result["evidence"] = evaluate_evidence(
-            evidence_rows, model, [by_text[r.row.text] for r in evidence_rows]
+            evidence_rows, model, [by_row[r.row.text, r.row.target] for r in evidence_rows]
         )
     return result
 

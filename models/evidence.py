@@ -94,30 +94,26 @@ def evaluate_evidence(rows: Sequence[EvidenceRow], model, predictions: Sequence)
     )
 
     def rate(pick) -> dict:
-        hits = [_hit(pick(i, claim), gold) for i, claim, gold in items]
-        return {"n": len(hits), "hit_rate": round(sum(hits) / len(hits), 4) if hits else None}
+        return _rate([pick(i, claim) in gold for i, claim, gold in items])
 
     shown = [(i, claim, gold) for i, claim, gold in items if claim in predictions[i].evidence]
-    shown_hits = [_hit(predictions[i].evidence[claim], gold) for i, claim, gold in shown]
-    chance = [sum(s in gold for s in sentences[i]) / len(sentences[i]) for i, _, gold in items]
     return {
         "rows": len(rows),
         "claims_scored": len(items),
         "claims_skipped_no_sentence": skipped,
         "claims_skipped_not_split_sentences": len(annotated) - len(items),
         "model_chosen": rate(lambda i, claim: chosen[i][claim]),
-        "model_shown": {
-            "n": len(shown),
-            "hit_rate": round(sum(shown_hits) / len(shown_hits), 4) if shown else None,
-        },
+        "model_shown": _rate([predictions[i].evidence[claim] in gold for i, claim, gold in shown]),
         "first_sentence": rate(lambda i, claim: sentences[i][0]),
         "keyword_rule": rate(lambda i, claim: _keyword_sentence(sentences[i], claim)),
-        "chance": {"n": len(items), "hit_rate": round(sum(chance) / len(chance), 4) if items else None},
+        # The expected hit rate of a sentence drawn at random.
+        "chance": _rate([sum(s in gold for s in sentences[i]) / len(sentences[i]) for i, _, gold in items]),
     }
 
 
-def _hit(sentence: str, gold: tuple[str, ...]) -> bool:
-    return sentence in gold
+def _rate(hits: list) -> dict:
+    """{"n", "hit_rate"} of per-claim hits (booleans, or expected hits for chance)."""
+    return {"n": len(hits), "hit_rate": round(sum(hits) / len(hits), 4) if hits else None}
 
 
 def _keyword_sentence(sentences: list[str], claim: str) -> str:
