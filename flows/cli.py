@@ -241,11 +241,13 @@ ALIGN_EPOCHS = 2
 @click.option("--align-epochs", type=int, default=ALIGN_EPOCHS, show_default=True, help="With fine-tuning: epochs that first pull each Chinese training text to where the base encoder puts its English translation (0: none).")
 @click.option("--parallel", "parallel_path", type=click.Path(exists=True, path_type=Path), help="English translations of the Chinese rows for --align-epochs: {zh, en} JSON lines, a file or a directory (default: models/data/parallel).")
 @click.option("--target-aware/--no-target-aware", default=True, show_default=True, help="The encoder reads each row's target model (its 'model' field) before the text, in training and in every later prediction that gives one; sentiment is toward that model.")
+@click.option("--target-pooling/--no-target-pooling", default=False, show_default=True, help="With --target-aware: read the target name and the text as a pair and pool the name's token states beside the text's (twice the encoder's width).")
+@click.option("--other-targets", "other_targets_path", type=click.Path(exists=True, path_type=Path), help="Also train on the sentiment toward other models the rows' texts judge: {id, others} JSON lines, a file or a directory (models/data/others holds them). Off by default: it lowered validation sentiment (README).")
 @click.option("--max-length", type=int, default=128, show_default=True, help="Tokens the encoder reads per text (a glossed Chinese text is about twice its own length; 256 scored the same as 128 without the gloss).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, target_aware: bool, max_length: int, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, target_aware: bool, target_pooling: bool, other_targets_path: Path | None, max_length: int, seed: int, activate: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
@@ -263,6 +265,8 @@ def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder
         align_epochs=align_epochs if encoder_kind == "transformer" else 0,
         parallel_path=parallel_path and str(parallel_path),
         target_aware=target_aware,
+        target_pooling=target_pooling and target_aware,
+        other_targets_path=other_targets_path and str(other_targets_path),
         max_length=max_length,
     )
     directory = train(data_path, out_dir, options=options, seed=seed, log=click.echo)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
@@ -21,6 +21,8 @@ DATA_DIR = Path(__file__).parent / "data"
 # English translations of the Chinese rows (not labeled rows: training_files reads only the top
 # level of DATA_DIR). See read_parallel and models/finetune.py.
 PARALLEL_DIR = DATA_DIR / "parallel"
+# The sentiment toward other models the rows' texts judge (read_training_data, `others_path`).
+OTHERS_DIR = DATA_DIR / "others"
 PLATFORMS = ("hackernews", "reddit", "x", "forum", "github", "blog")
 ROW_KEYS = {"id", "text", "lang", "platform", "sentiment", "claims", "synthetic"}
 # Character-3-gram Jaccard at or above which a text counts as the same passage as a dev text
@@ -40,6 +42,10 @@ class LabeledText:
     platform: str = ""
     # The model the sentiment is about (the dev set's `model` field), or None when not named.
     target: str | None = None
+    # True for a row read from another row's others (read_training_data): the same text with
+    # the sentiment toward another model it judges ("A beats B" is positive toward A, negative
+    # toward B). Its claims are the other row's, so only its sentiment is trained on.
+    sentiment_only: bool = False
 
 
 def read_labeled(path: str | Path, content: bytes | None = None) -> list[LabeledText]:
@@ -78,13 +84,63 @@ def training_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def read_training_data(path: str | Path) -> tuple[list[LabeledText], str]:
-    """(rows of every file under `path`, sha256 over the files' names and bytes)."""
+def read_training_data(path: str | Path, others_path: str | Path | None = None) -> tuple[list[LabeledText], str]:
+    """(rows of every file under `path`, sha256 over the files' names and bytes).
+
+    With `others_path` ({"id", "others": [{"model", "sentiment"}]} JSON lines: the other models
+    a row's text judges, OTHERS_DIR), each other model becomes a sentiment-only row after all
+    the files' own rows, so the own rows keep their positions (and with them their seeded
+    validation split and hidden targets); the digest then covers those files too.
+    """
     rows: list[LabeledText] = []
+    others: list[LabeledText] = []
     files, digest = _hashed_files(path)
+    extra, others_digest = _read_others(others_path) if others_path is not None else ({}, None)
     for file, content in files:
-        rows.extend(read_labeled(file, content))
-    return rows, digest
+        for lineno, obj, row in read_labeled_lines(file, content):
+            rows.append(row)
+            found = extra.pop(obj.get("id"), [])
+            problem = _others_problem(found, obj.get("model"))
+            if problem:
+                raise ValueError(f"{others_path}: row {obj.get('id')!r} ({file.name}:{lineno}): {problem}")
+            others.extend(
+                replace(row, sentiment=other["sentiment"], claims=(), target=other["model"], sentiment_only=True)
+                for other in found
+            )
+    if extra:
+        raise ValueError(
+            f"{others_path}: {len(extra)} ids match no training row (first {next(iter(extra))!r}); "
+            "expected the `id` of a row in the training files"
+        )
+    if others_digest:
+        digest = hashlib.sha256(f"{digest}|{others_digest}".encode()).hexdigest()
+    return rows + others, digest
+
+
+def _read_others(path: str | Path) -> tuple[dict[str, list], str]:
+    """({row id: its others}, digest) from the {"id", "others"} JSON lines under `path`."""
+    found: dict[str, list] = {}
+    objects, digest = _json_objects(path)
+    for where, line, obj in objects:
+        if not (isinstance(obj, dict) and set(obj) == {"id", "others"}):
+            raise ValueError(f"{where}: expected {{\"id\": row id, \"others\": [...]}}, found {line[:80]!r}")
+        if obj["id"] in found:
+            raise ValueError(f"{where}: row {obj['id']!r} is listed twice; give each row's others on one line")
+        found[obj["id"]] = obj["others"]
+    return found, digest
+
+
+def _json_objects(path: str | Path) -> tuple[list[tuple[str, str, object]], str]:
+    """([(file:line, the line, its JSON value)] of the non-blank lines of the files `path` stands
+    for, their digest)."""
+    files, digest = _hashed_files(path)
+    objects = [
+        (f"{file}:{lineno}", line, _json_line(line, f"{file}:{lineno}"))
+        for file, content in files
+        for lineno, line in _numbered_lines(content)
+        if line.strip()
+    ]
+    return objects, digest
 
 
 def _hashed_files(path: str | Path) -> tuple[list[tuple[Path, bytes]], str]:
@@ -107,19 +163,15 @@ def read_parallel(path: str | Path) -> tuple[dict[str, str], str]:
     simply finds no row.
     """
     pairs: dict[str, str] = {}
-    files, digest = _hashed_files(path)
-    for file, content in files:
-        for lineno, line in _numbered_lines(content):
-            if not line.strip():
-                continue
-            obj = _json_line(line, f"{file}:{lineno}")
-            zh, en = (obj.get("zh"), obj.get("en")) if isinstance(obj, dict) else (None, None)
-            if not (isinstance(zh, str) and zh.strip() and isinstance(en, str) and en.strip()):
-                raise ValueError(
-                    f"{file}:{lineno}: expected an object with non-empty strings 'zh' (a Chinese "
-                    f"training text) and 'en' (its English translation), found {line[:120]!r}"
-                )
-            pairs[zh] = en
+    objects, digest = _json_objects(path)
+    for where, line, obj in objects:
+        zh, en = (obj.get("zh"), obj.get("en")) if isinstance(obj, dict) else (None, None)
+        if not (isinstance(zh, str) and zh.strip() and isinstance(en, str) and en.strip()):
+            raise ValueError(
+                f"{where}: expected an object with non-empty strings 'zh' (a Chinese "
+                f"training text) and 'en' (its English translation), found {line[:120]!r}"
+            )
+        pairs[zh] = en
     return pairs, digest
 
 
@@ -173,6 +225,22 @@ def _label_problem(obj: dict) -> str | None:
     model = obj.get("model")
     if model is not None and not isinstance(model, str):
         return f"'model' (the model the sentiment is about) must be a string or absent, found {model!r}"
+    return None
+
+
+def _others_problem(others, model) -> str | None:
+    """What is wrong with a row's `others` (the other models its text judges), or None."""
+    expected = "'others' must be a list of {\"model\": name, \"sentiment\": one of " + f"{SENTIMENTS}}}"
+    if not isinstance(others, list):
+        return f"{expected}, found {others!r}"
+    for other in others:
+        if not (isinstance(other, dict) and set(other) == {"model", "sentiment"}
+                and isinstance(other["model"], str) and other["model"].strip()
+                and other["sentiment"] in SENTIMENTS):
+            return f"{expected}, found {other!r}"
+        if other["model"] == model:
+            return (f"'others' names the row's own model {model!r}; list only other models the "
+                    "text judges (the row's own sentiment is in 'sentiment')")
     return None
 
 

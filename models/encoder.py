@@ -13,6 +13,8 @@ from scipy import sparse
 from .gloss import encoder_inputs
 
 PRECISIONS = ("auto", "bf16", "fp32", "int8")
+# A target name is cut to this many characters, so the text keeps the token window.
+MAX_TARGET_CHARS = 100
 RUNTIMES = ("onnx", "torch")
 
 
@@ -68,6 +70,7 @@ class Encoder:
         runtime: str = "torch",
         cache_dir: Path | None = None,
         gloss: bool = False,
+        target_pooling: bool = False,
     ) -> None:
         if precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
@@ -87,6 +90,7 @@ class Encoder:
         self.batch_size = batch_size
         self.max_length = max_length
         self.gloss = gloss
+        self.target_pooling = target_pooling
         if precision == "auto":
             precision = "bf16" if runtime == "torch" and bf16_is_fast() else "fp32"
         self.precision = precision
@@ -149,17 +153,32 @@ class Encoder:
 
     @property
     def dim(self) -> int:
-        return self._dim
+        return 2 * self._dim if self.target_pooling else self._dim
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed `texts` into a float32 array of shape (len(texts), dim), rows of unit length."""
+    def encode(self, texts: Sequence[str], targets: Sequence[str | None] | None = None) -> np.ndarray:
+        """Embed `texts` into a float32 array of shape (len(texts), dim), rows of unit length.
+
+        `targets` name the model each text is about. With `target_pooling` the text and its
+        target are read as a pair and the embedding is [text half, target half] (target_pool);
+        otherwise the name leads the text (with_targets) and the mean of all tokens is taken.
+        """
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not self.target_pooling:
+            texts = with_targets(texts, targets)
         inputs = encoder_inputs(texts, self.gloss)
+        names = _checked_names(targets, len(texts))
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
         order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
+            if self.target_pooling:
+                tokens, text_mask, target_mask = pair_tokens(
+                    self._tokenizer, [inputs[i] for i in idx], [names[i] for i in idx], self.max_length, "np"
+                )
+                halves = target_pool(self._hidden_states(tokens), text_mask.astype(np.float32), target_mask.astype(np.float32))
+                out[idx] = np.hstack([_unit(half) for half in halves]) / np.sqrt(2.0)
+                continue
             tokens = self._tokenizer(
                 [inputs[i] for i in idx],
                 padding=True,
@@ -169,7 +188,7 @@ class Encoder:
             )
             hidden = self._hidden_states(tokens)
             mask = tokens["attention_mask"].astype(np.float32)
-            out[idx] = _unit((hidden * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(1), 1)[:, None])
+            out[idx] = _unit(masked_mean(hidden, mask))
         return out
 
     def _hidden_states(self, tokens) -> np.ndarray:
@@ -188,6 +207,52 @@ class Encoder:
         with torch.inference_mode(), autocast:
             hidden = self._model(**feeds).last_hidden_state
         return hidden.to(torch.float32).numpy()
+
+
+def masked_mean(hidden, mask):
+    """Mean of the token states `hidden` (batch, tokens, dim) where `mask` (batch, tokens) is 1;
+    numpy arrays or torch tensors alike."""
+    return (hidden * mask[..., None]).sum(1) / mask.sum(1).clip(min=1)[:, None]
+
+
+def pair_tokens(tokenizer, texts: Sequence[str], targets: Sequence[str | None], max_length: int, tensors: str):
+    """Tokens of the pairs (target name, text), "[CLS] name [SEP] text [SEP]", and two masks:
+    the text's tokens and the name's (special tokens in neither). A text without a target is
+    read after an empty name. Only the text is truncated to `max_length`."""
+    names = [" ".join((t or "").split())[:MAX_TARGET_CHARS] for t in targets]
+    tokens = tokenizer(
+        names,
+        list(texts),
+        padding=True,
+        truncation="only_second",
+        max_length=max_length,
+        return_special_tokens_mask=True,
+        return_token_type_ids=True,
+        return_tensors=tensors,
+    )
+    words = tokens["attention_mask"] * (1 - tokens.pop("special_tokens_mask"))
+    text_mask = words * tokens["token_type_ids"]
+    return tokens, text_mask, words - text_mask
+
+
+def target_pool(hidden, text_mask, target_mask):
+    """(mean of the text's token states, mean of the target name's token states).
+
+    The name's states have attended to the whole text, so they say how the text treats that
+    model, as target-dependent sentiment models pool their target's tokens (TD-BERT, Gao et al.,
+    2019); a mean over the whole input lets a few name tokens weigh little. A text without a
+    target gives its text mean for both halves. numpy arrays or torch tensors alike.
+    """
+    none = target_mask.sum(1)[:, None] == 0
+    return masked_mean(hidden, text_mask), masked_mean(hidden, target_mask + text_mask * none)
+
+
+def _checked_names(targets: Sequence[str | None] | None, n: int) -> list[str | None]:
+    if targets is None:
+        return [None] * n
+    if len(targets) != n:
+        raise ValueError(f"got {n} texts but {len(targets)} targets")
+    return list(targets)
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -226,8 +291,8 @@ class StaticEncoder:
     def dim(self) -> int:
         return int(self.table.shape[1])
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        texts = list(texts)
+    def encode(self, texts: Sequence[str], targets: Sequence[str | None] | None = None) -> np.ndarray:
+        texts = with_targets(list(texts), targets)
         if not texts:
             # The tokenizer fails on an empty batch (a chunk whose texts are one sentence each).
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -335,8 +400,7 @@ class TextFeatures:
         trained with them; others ignore them.
         """
         texts = list(texts)
-        inputs = with_targets(texts, targets) if self.target_aware else texts
-        return self.combine(self.encoder.encode(inputs), texts)
+        return self.combine(self.encoder.encode(texts, targets if self.target_aware else None), texts)
 
     def combine(self, embeddings: np.ndarray, texts: Sequence[str]) -> sparse.csr_matrix:
         """Feature rows from already computed `embeddings` of `texts` plus the texts' n-grams."""

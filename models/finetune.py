@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 
 from .dataset import LabeledText
-from .encoder import with_targets
+from .encoder import masked_mean, pair_tokens, target_pool, with_targets
 from .gloss import encoder_inputs
 from .prediction import CLAIMS, SENTIMENTS
 from .vocabulary import extend_vocabulary
@@ -54,6 +54,9 @@ class FinetuneSettings:
     align_epochs: int = 0
     # Each text is read after the name of its target model (encoder.with_targets).
     target_aware: bool = False
+    # With target_aware: the text and the name are read as a pair and the heads see the text's
+    # mean state beside the name's (encoder.target_pool) instead of one mean over both.
+    target_pooling: bool = False
 
 
 def finetune_encoder(
@@ -116,11 +119,13 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log, translation
     tokenizer = AutoTokenizer.from_pretrained(base_path, local_files_only=True)
     body = AutoModel.from_pretrained(base_path, local_files_only=True, dtype=torch.float32)
     body.train()
-    heads = torch.nn.Linear(body.config.hidden_size, len(SENTIMENTS) + len(CLAIMS))
+    pooled = settings.target_aware and settings.target_pooling
+    heads = torch.nn.Linear(body.config.hidden_size * (2 if pooled else 1), len(SENTIMENTS) + len(CLAIMS))
 
     index = np.flatnonzero(train_mask)
     texts = [rows[i].text for i in index]
-    if settings.target_aware:
+    targets = [rows[i].target for i in index] if pooled else None
+    if settings.target_aware and not pooled:
         texts = with_targets(texts, [rows[i].target for i in index])
     texts = encoder_inputs(texts, settings.gloss)
     if settings.cjk_min_count:
@@ -131,24 +136,33 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log, translation
             found = [rows[i].text for i in selected if rows[i].text in translations]
             return list(zip(encoder_inputs(found, settings.gloss), [translations[t] for t in found]))
 
-        pairs, held_out = translated(index), translated(np.flatnonzero(~train_mask))
+        # A sentiment-only row repeats its text; each text is aligned once.
+        own = np.array([not row.sentiment_only for row in rows], dtype=bool)
+        pairs, held_out = translated(np.flatnonzero(train_mask & own)), translated(np.flatnonzero(~train_mask & own))
         _align(body, tokenizer, base_path, pairs, held_out, settings, seed, log)
     y_sent = torch.tensor([SENTIMENTS.index(rows[i].sentiment) for i in index])
     y_claims = torch.tensor([[float(c in rows[i].claims) for c in CLAIMS] for i in index])
+    # Sentiment-only rows (another model's sentiment in a text) carry no claims of their own.
+    has_claims = torch.tensor([0.0 if rows[i].sentiment_only else 1.0 for i in index])
     # Balanced weights: the same correction the logistic heads use, so the rare positive
     # sentiment and rare claims are not drowned out.
     counts = torch.bincount(y_sent, minlength=len(SENTIMENTS)).float().clamp(min=1.0)
     sentiment_weight = counts.sum() / (len(SENTIMENTS) * counts)
-    share = y_claims.mean(0).clamp(1e-3, 1 - 1e-3)
+    share = y_claims[has_claims > 0].mean(0).clamp(1e-3, 1 - 1e-3)
     claim_weight = (1 - share) / share
 
     def task_loss(batch):
-        out = heads(_embed(body, tokenizer, [texts[i] for i in batch], settings.max_length))
+        out = heads(_embed(
+            body, tokenizer, [texts[i] for i in batch], settings.max_length, targets and [targets[i] for i in batch]
+        ))
+        claim_losses = torch.nn.functional.binary_cross_entropy_with_logits(
+            out[:, len(SENTIMENTS) :], y_claims[batch], pos_weight=claim_weight, reduction="none"
+        )
+        # The mean over the rows with claims (over all rows when the batch has no other kind).
+        mask = has_claims[batch]
         return torch.nn.functional.cross_entropy(
             out[:, : len(SENTIMENTS)], y_sent[batch], weight=sentiment_weight
-        ) + torch.nn.functional.binary_cross_entropy_with_logits(
-            out[:, len(SENTIMENTS) :], y_claims[batch], pos_weight=claim_weight
-        )
+        ) + (claim_losses * mask[:, None]).sum() / (mask.sum().clamp(min=1.0) * len(CLAIMS))
 
     def report(epoch, loss, seconds):
         log(f"fine-tune (seed {seed}) epoch {epoch}/{settings.epochs}: mean loss {loss:.3f}, {seconds:.0f} s")
@@ -272,9 +286,15 @@ def _retrieval(body, tokenizer, pairs, max_length: int) -> float:
     return float(((sides[0] @ sides[1].T).argmax(dim=1) == torch.arange(len(pairs))).float().mean())
 
 
-def _embed(model, tokenizer, texts: list[str], max_length: int):
+def _embed(model, tokenizer, texts: list[str], max_length: int, targets: list[str | None] | None = None):
+    """Mean-pooled states of `texts`; with `targets`, [text half, target half] (target_pool)."""
+    import torch
+
+    if targets is not None:
+        tokens, text_mask, target_mask = pair_tokens(tokenizer, texts, targets, max_length, "pt")
+        return torch.cat(target_pool(model(**tokens).last_hidden_state, text_mask.float(), target_mask.float()), dim=1)
     tokens = tokenizer(texts, padding=True, truncation=True, max_length=max_length, return_tensors="pt")
-    return _mean_pool(model(**tokens).last_hidden_state, tokens["attention_mask"])
+    return masked_mean(model(**tokens).last_hidden_state, tokens["attention_mask"].float())
 
 
 def _in_order(n: int, size: int) -> list[np.ndarray]:
@@ -293,7 +313,3 @@ def _length_batches(tokenizer, texts: list[str], settings: FinetuneSettings, rng
     order = np.argsort(lengths + rng.uniform(0, 4, len(lengths)), kind="stable")
     return [order[i : i + settings.batch_size] for i in range(0, len(order), settings.batch_size)]
 
-
-def _mean_pool(hidden, mask):
-    weights = mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)

@@ -99,6 +99,14 @@ class TrainOptions:
     # share of the training split reads without it, so texts filed under no model still work.
     # False for models before 0.9.0, whose configs lack the key.
     target_aware: bool = False
+    # With target_aware: the encoder reads (name, text) as a pair and the embedding is the text's
+    # mean state beside the name's (encoder.target_pool; twice the encoder's width). False for
+    # every committed model (README, "Options measured after 0.9.0").
+    target_pooling: bool = False
+    # {"id", "others"} JSON lines (a file or directory, e.g. models/data/others): the sentiment
+    # toward other models the rows' texts judge, trained as sentiment-only rows (read_training_data).
+    # None: not read, as for every committed model (README, "Options measured after 0.9.0").
+    other_targets_path: str | None = None
 
     @property
     def model_id(self) -> str:
@@ -117,6 +125,17 @@ class TrainOptions:
             raise ValueError(
                 f"align_epochs ({self.align_epochs}) needs finetune_epochs > 0: the alignment "
                 "trains the encoder, which only fine-tuning does"
+            )
+        if self.target_pooling and not (self.target_aware and self.encoder_kind == "transformer"):
+            raise ValueError(
+                "target_pooling needs target_aware and encoder_kind 'transformer' (it pools the "
+                f"target name's token states), found target_aware={self.target_aware}, "
+                f"encoder_kind={self.encoder_kind!r}"
+            )
+        if self.other_targets_path and not self.target_aware:
+            raise ValueError(
+                "other_targets_path needs target_aware: another model's sentiment in a text only "
+                "means something when the encoder reads which model it is about"
             )
         if self.finetune_epochs and self.encoder_kind != "transformer":
             raise ValueError(
@@ -149,6 +168,7 @@ def build_features(
             runtime=runtime,
             cache_dir=cache_dir,
             gloss=options.gloss_chinese,
+            target_pooling=options.target_pooling,
         )
     n_features = options.n_features if options.use_ngrams else 0
     return TextFeatures(
@@ -163,12 +183,15 @@ def split_validation(rows: list[LabeledText], seed: int) -> np.ndarray:
     put passages of one thread on both sides, and a model that had learnt a thread's words
     scored well on its other passages. So a page's rows are held out together; pages are drawn
     in a seeded order, Chinese and other pages separately, until each holds out its fifth.
+
+    A sentiment-only row (a text's sentiment toward another model it judges) goes with its page
+    and does not count toward the fifth, so adding them leaves the other rows' split unchanged.
     """
     rng = np.random.default_rng(seed)
     mask = np.zeros(len(rows), dtype=bool)
     pages: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
-        if row.source_url is not None:
+        if row.source_url is not None and not row.sentiment_only:
             pages.setdefault(row.source_url, []).append(i)
     for chinese in (False, True):
         # A page's language is its first passage's.
@@ -183,6 +206,9 @@ def split_validation(rows: list[LabeledText], seed: int) -> np.ndarray:
     if not mask.any():
         # No real rows (a tiny or written-only set): validate on a seeded fifth of all rows.
         mask = np.random.default_rng(seed).random(len(rows)) < VALIDATION_SHARE
+    held = {row.source_url for row, m in zip(rows, mask) if m and row.source_url is not None}
+    extra = np.array([row.sentiment_only for row in rows], dtype=bool)
+    mask[extra] = [rows[i].source_url in held for i in np.flatnonzero(extra)]
     return mask
 
 
@@ -202,7 +228,7 @@ def train(
     """
     options.check()
     started = time.perf_counter()
-    rows, digest = read_training_data(data_path)
+    rows, digest = read_training_data(data_path, options.other_targets_path)
     rows = _training_targets(rows, options, seed)
     version = f"{BASE_VERSION}+{digest[:8]}"
     if options.encoder_kind == "static" and table is None:
@@ -226,6 +252,7 @@ def train(
             members=options.finetune_members,
             align_epochs=options.align_epochs,
             target_aware=options.target_aware,
+            target_pooling=options.target_pooling,
         )
         encoder_dir = finetune_encoder(
             rows,
@@ -269,11 +296,15 @@ def train(
 
 def _training_targets(rows: list[LabeledText], options: TrainOptions, seed: int) -> list[LabeledText]:
     """The rows as training reads them: no targets unless the model is target-aware, and then a
-    seeded TARGET_HIDDEN share of the training split's targets hidden (validation keeps all)."""
+    seeded TARGET_HIDDEN share of the training split's targets hidden (validation keeps all).
+
+    A sentiment-only row means something only with its target (without it, it is its text
+    under another label), so it is never hidden, and a model that reads no targets drops it."""
     if not options.target_aware:
-        return [replace(row, target=None) if row.target else row for row in rows]
+        return [replace(row, target=None) if row.target else row for row in rows if not row.sentiment_only]
     hide = np.random.default_rng(seed + 7).random(len(rows)) < TARGET_HIDDEN
     hide &= ~split_validation(rows, seed)
+    hide &= ~np.array([row.sentiment_only for row in rows], dtype=bool)
     return [replace(row, target=None) if h else row for row, h in zip(rows, hide)]
 
 
@@ -286,13 +317,18 @@ class Fitted:
 
 
 def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, seed: int) -> Fitted:
-    """Tune on the validation split, then refit the heads on every row."""
+    """Tune on the validation split, then refit the heads on every row.
+
+    Sentiment-only rows (another model's sentiment in a text) train the sentiment head only, and
+    the validation figures are measured on the other rows; their own score is `other_targets`.
+    """
     x = features.transform([row.text for row in rows], [row.target for row in rows])
     y_sentiment = np.array([SENTIMENTS.index(row.sentiment) for row in rows])
     y_claims = np.array([[label in row.claims for label in CLAIMS] for row in rows], dtype=int)
-    _check_label_counts(y_sentiment, y_claims)
-    val = split_validation(rows, seed)
-    train_rows = ~val
+    own = ~np.array([row.sentiment_only for row in rows], dtype=bool)
+    _check_label_counts(y_sentiment[own], y_claims[own])
+    split = split_validation(rows, seed)
+    train_rows, val, val_others = ~split, split & own, split & ~own
 
     sentiment_head = _sentiment_head(options, seed).fit(x[train_rows], y_sentiment[train_rows])
     val_logits = _logits(sentiment_head, x[val])
@@ -301,6 +337,7 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
         if options.tune_sentiment_offsets
         else np.zeros(len(SENTIMENTS))
     )
+    train_rows &= own
     claim_heads = [_claim_head(options, seed).fit(x[train_rows], y_claims[train_rows, j]) for j in range(len(CLAIMS))]
     claim_probs = np.column_stack([head.predict_proba(x[val])[:, 1] for head in claim_heads])
     thresholds = {
@@ -311,7 +348,11 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
     validation = _validation_metrics(
         val_rows, y_sentiment[val], (val_logits + offsets).argmax(axis=1), y_claims[val], claim_probs >= cutoffs
     )
-    validation["n_train"] = int(train_rows.sum())
+    validation["n_train"] = int((~split & own).sum())
+    if val_others.any():
+        validation["other_targets"] = _sentiment_metrics(
+            y_sentiment[val_others], (_logits(sentiment_head, x[val_others]) + offsets).argmax(axis=1)
+        )
     if features.target_aware:
         # The same heads on the validation rows read without their targets: what a post filed
         # under no model gets, and how much of the score the target carries.
@@ -327,7 +368,7 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
         validation["targets_hidden"] = {k: hidden[k] for k in ("sentiment_macro_f1", "claims_macro_f1")}
 
     final_sentiment = _sentiment_head(options, seed).fit(x, y_sentiment)
-    final_claims = [_claim_head(options, seed).fit(x, y_claims[:, j]) for j in range(len(CLAIMS))]
+    final_claims = [_claim_head(options, seed).fit(x[own], y_claims[own, j]) for j in range(len(CLAIMS))]
     weights = {
         "sentiment_coef": final_sentiment.coef_.astype(np.float32),
         "sentiment_intercept": final_sentiment.intercept_.astype(np.float32),
@@ -357,6 +398,8 @@ def _encoder_label(options: TrainOptions) -> str:
             else ""
         )
         targeted = ", each text read after the name of the model it is about" if options.target_aware else ""
+        if options.target_pooling:
+            targeted = ", each text read as a pair with the name of the model it is about, the name's states pooled beside the text's"
         souped = (
             f", the weights of {options.finetune_members} seeded runs averaged"
             if options.finetune_members > 1
@@ -444,6 +487,16 @@ def _validation_metrics(rows, y_sentiment, sentiment_pred, y_claims, claims_pred
     return result
 
 
+def _sentiment_metrics(y: np.ndarray, predicted: np.ndarray) -> dict:
+    from sklearn.metrics import f1_score
+
+    return {
+        "n": int(len(y)),
+        "sentiment_macro_f1": round(float(f1_score(y, predicted, average="macro", labels=[0, 1, 2], zero_division=0)), 4),
+        "sentiment_accuracy": round(float((y == predicted).mean()), 4),
+    }
+
+
 def _check_label_counts(y_sentiment: np.ndarray, y_claims: np.ndarray) -> None:
     counts = np.bincount(y_sentiment, minlength=len(SENTIMENTS))
     for label, count in zip(SENTIMENTS, counts):
@@ -461,6 +514,8 @@ def _check_label_counts(y_sentiment: np.ndarray, y_claims: np.ndarray) -> None:
 
 
 def _model_card(rows, digest, version, seed, features, options, fitted: Fitted) -> dict:
+    others = sum(row.sentiment_only for row in rows)
+    rows = [row for row in rows if not row.sentiment_only]
     langs = sorted({row.lang for row in rows})
     ngrams = (
         f" + hashed char_wb {options.ngram_range[0]}-{options.ngram_range[1]}-grams "
@@ -480,6 +535,8 @@ def _model_card(rows, digest, version, seed, features, options, fitted: Fitted) 
         "data_sha256": digest,
         "n_examples": len(rows),
         "n_real": sum(row.source_url is not None for row in rows),
+        # Labels of the sentiment toward other models the texts judge (other_targets_path).
+        "n_other_targets": others,
         "counts": {
             "lang": {lang: sum(row.lang == lang for row in rows) for lang in langs},
             "sentiment": {s: sum(row.sentiment == s for row in rows) for s in SENTIMENTS},
@@ -506,7 +563,10 @@ def _model_card_markdown(card: dict) -> str:
         f"Features: {card['features']}.",
         f"Heads: {card['heads']}.",
         f"Training data: {card['n_examples']} examples ({card['n_real']} real posts with a "
-        f"source URL, the rest written), sha256 {card['data_sha256']}, "
+        f"source URL, the rest written"
+        + (f"; {card['n_other_targets']} more labels of the sentiment toward another model a text judges"
+           if card.get("n_other_targets") else "")
+        + f"), sha256 {card['data_sha256']}, "
         f"seed {card['seed']}, trained {card['trained_at']}.",
         f"Counts: {json.dumps(card['counts'], ensure_ascii=False)}",
         "",
@@ -520,6 +580,15 @@ def _model_card_markdown(card: dict) -> str:
                 f"claims {val['targets_hidden']['claims_macro_f1']:.3f}"
             ]
             if "targets_hidden" in val
+            else []
+        ),
+        *(
+            [
+                f"- sentiment toward the other models these texts judge ({val['other_targets']['n']} "
+                f"labels from the rows' `others`): macro-F1 {val['other_targets']['sentiment_macro_f1']:.3f}, "
+                f"accuracy {val['other_targets']['sentiment_accuracy']:.3f}"
+            ]
+            if "other_targets" in val
             else []
         ),
         "",

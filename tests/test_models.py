@@ -645,19 +645,133 @@ def test_training_hides_a_share_of_the_training_splits_targets_and_none_of_valid
     assert all(r.target is None for r in _training_targets(rows, TrainOptions(), seed=0))
 
 
-def test_a_target_aware_model_reads_the_target_and_an_older_one_ignores_it(tmp_path):
-    """Trained with each row's `model`, the encoder's input starts with that name, so the same
-    text scores differently under two targets; the stored option makes the loaded model do the
-    same, `predict_jsonl` passes a line's `model`, and `models eval` says the dev set's were read."""
+def test_other_models_become_sentiment_only_rows_after_every_own_row(tmp_path):
+    """The others file labels the sentiment toward the other models a row's text judges: each
+    becomes a row of the same text under that model, with no claims of its own, after all the
+    files' own rows; the digest covers the file, and without it nothing changes."""
+    from models.dataset import LabeledText
+
+    url = "https://example.org/thread/1"
+    data, others = tmp_path / "data", tmp_path / "others.jsonl"
+    data.mkdir()
+    (data / "a.jsonl").write_text(json.dumps({
+        "id": "a-1", "text": "Llama 3.3 did better than these new offerings.", "lang": "en",
+        "sentiment": "negative", "claims": ["comparison"], "source_url": url, "model": "Llama 4",
+    }) + "\n")
+    (data / "b.jsonl").write_text(json.dumps({"id": "b-1", "text": "Fine.", "sentiment": "neutral", "claims": []}) + "\n")
+    others.write_text(json.dumps({"id": "a-1", "others": [{"model": "Llama 3.3 70B", "sentiment": "positive"}]}) + "\n")
+    rows, digest = read_training_data(data, others)
+    assert [(r.text, r.target, r.sentiment, r.claims, r.sentiment_only) for r in rows] == [
+        ("Llama 3.3 did better than these new offerings.", "Llama 4", "negative", ("comparison",), False),
+        ("Fine.", None, "neutral", (), False),
+        ("Llama 3.3 did better than these new offerings.", "Llama 3.3 70B", "positive", (), True),
+    ]
+    assert rows[2] == LabeledText(rows[0].text, "en", "positive", (), url, "", "Llama 3.3 70B", sentiment_only=True)
+    plain, plain_digest = read_training_data(data)
+    assert plain == rows[:2] and plain_digest != digest
+
+
+@pytest.mark.parametrize("line, found", [
+    ({"id": "a-1", "others": {"model": "GPT-4o", "sentiment": "positive"}}, "'others' must be a list"),
+    ({"id": "a-1", "others": [{"model": "GPT-4o", "sentiment": "great"}]}, "found {'model': 'GPT-4o', 'sentiment': 'great'}"),
+    ({"id": "a-1", "others": [{"model": "", "sentiment": "positive"}]}, "found {'model': '', "),
+    ({"id": "a-1", "others": [{"model": "Llama 4", "sentiment": "positive"}]}, "names the row's own model 'Llama 4'"),
+    ({"id": "zz", "others": []}, "1 ids match no training row (first 'zz')"),
+    ({"others": []}, 'expected {"id": row id, "others": [...]}'),
+])
+def test_other_models_that_are_not_well_formed_are_refused(tmp_path, line, found):
+    data, others = tmp_path / "rows.jsonl", tmp_path / "others.jsonl"
+    data.write_text(json.dumps({"id": "a-1", "text": "ok", "sentiment": "neutral", "claims": [], "model": "Llama 4"}) + "\n")
+    others.write_text(json.dumps(line) + "\n")
+    with pytest.raises(ValueError, match=re.escape(found)):
+        read_training_data(data, others)
+    with pytest.raises(ValueError, match="other_targets_path needs target_aware"):
+        TrainOptions(other_targets_path=str(others)).check()
+
+
+def test_the_committed_other_models_annotate_training_rows():
+    from models.dataset import OTHERS_DIR
+
+    rows, _ = read_training_data(DATA, OTHERS_DIR)
+    extra = [r for r in rows if r.sentiment_only]
+    assert len(extra) >= 2000 and {r.sentiment for r in extra} == set(SENTIMENTS)
+    assert all(r.target == " ".join(r.target.split()) != "" for r in extra)
+
+
+def test_sentiment_only_rows_follow_their_page_and_are_never_hidden_or_read_without_targets():
+    from models.dataset import LabeledText
+    from models.train import _training_targets, split_validation
+
+    own = [
+        LabeledText(f"post {i}", "en", SENTIMENTS[i % 3], (), source_url=f"https://example.org/{i // 2}", target="Llama 4")
+        for i in range(400)
+    ]
+    extra = [replace(row, sentiment="positive", target="GPT-4o", sentiment_only=True) for row in own[::3]]
+    mask = split_validation(own + extra, seed=0)
+    assert (mask[: len(own)] == split_validation(own, seed=0)).all(), "the own rows' split is unchanged"
+    page_held = {r.source_url for r, m in zip(own, mask) if m}
+    assert [m for m in mask[len(own):]] == [r.source_url in page_held for r in extra]
+    assert 0 < mask[len(own):].sum() < len(extra)
+
+    seen = _training_targets(own + extra, TrainOptions(target_aware=True), seed=0)
+    assert all(r.target == "GPT-4o" for r in seen[len(own):])
+    assert any(r.target is None for r in seen[: len(own)])
+    assert _training_targets(own + extra, TrainOptions(), seed=0) == [replace(r, target=None) for r in own]
+
+
+def test_target_pooling_reads_the_name_and_the_text_as_a_pair_and_pools_each():
+    from models.encoder import Encoder, pair_tokens, target_pool
+
+    encoder = Encoder(precision="fp32", target_pooling=True)
+    texts = ["Llama 3.3 did better than these new offerings.", "官网又挂了"]
+    tokens, text_mask, target_mask = pair_tokens(encoder._tokenizer, texts, ["Llama 4", None], 128, "np")
+    words = encoder._tokenizer.convert_ids_to_tokens(tokens["input_ids"][0])
+    assert [w for w, m in zip(words, target_mask[0]) if m] == ["ll", "##ama", "4"]
+    assert [w for w, m in zip(words, text_mask[0]) if m][:3] == ["ll", "##ama", "3"]
+    assert target_mask[1].sum() == 0 and text_mask[1].sum() > 0
+    # A text without a target pools its text for both halves.
+    hidden = np.random.default_rng(0).standard_normal((2, tokens["input_ids"].shape[1], 4))
+    text_half, target_half = target_pool(hidden, text_mask.astype(float), target_mask.astype(float))
+    np.testing.assert_allclose(target_half[1], text_half[1])
+    np.testing.assert_allclose(target_half[0], hidden[0][target_mask[0] == 1].mean(0))
+
+    llama4, llama33 = (encoder.encode(texts, [name, None]) for name in ("Llama 4", "Llama 3.3"))
+    assert llama4.shape == (2, 2 * 384) and encoder.dim == 768
+    np.testing.assert_allclose(np.linalg.norm(llama4, axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_allclose(llama4[1], llama33[1], rtol=1e-5)
+    assert np.abs(llama4[0, 384:] - llama33[0, 384:]).max() > 0.01
+    with pytest.raises(ValueError, match="target_pooling needs target_aware"):
+        TrainOptions(target_pooling=True).check()
+
+
+@pytest.mark.parametrize("pooling", [False, True], ids=["name-first", "name-pooled"])
+def test_a_target_aware_model_reads_the_target_and_an_older_one_ignores_it(tmp_path, pooling):
+    """Trained with each row's `model`, the encoder reads that name with the text (before it, or
+    as a pair with its states pooled apart), so the same text scores differently under two
+    targets; the stored option makes the loaded model do the same, `predict_jsonl` passes a
+    line's `model`, and `models eval` says the dev set's were read."""
     rows = [json.loads(line) for line in small_training_file(tmp_path, every=60).read_text().splitlines()]
     for i, row in enumerate(rows):
         row["model"] = ["Llama 4", "Qwen3", "GPT-4o"][i % 3]
     data = tmp_path / "targeted.jsonl"
     data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10, cjk_min_count=0, target_aware=True)
+    others = tmp_path / "others.jsonl"
+    others.write_text("".join(
+        json.dumps({"id": r["id"], "others": [{"model": "Mistral Small", "sentiment": SENTIMENTS[(SENTIMENTS.index(r["sentiment"]) + 1) % 3]}]}) + "\n"
+        for r in rows[::4]
+    ))
+    options = TrainOptions(
+        finetune_epochs=1, max_length=32, n_features=2**10, cjk_min_count=0, target_aware=True,
+        target_pooling=pooling, other_targets_path=str(others),
+    )
     directory = train(data, tmp_path, options=options, seed=1)
-    assert json.loads((directory / "config.json").read_text())["options"]["target_aware"] is True
-    assert "each text read after the name of the model it is about" in (directory / "MODEL_CARD.md").read_text()
+    stored = json.loads((directory / "config.json").read_text())["options"]
+    assert (stored["target_aware"], stored["target_pooling"]) == (True, pooling)
+    assert ("the name's states pooled beside the text's" if pooling else "each text read after the name of the model it is about") in (directory / "MODEL_CARD.md").read_text()
+    # The other models' labels train the sentiment head beside the rows, measured apart from them.
+    card = json.loads((directory / "model_card.json").read_text())
+    assert (card["n_examples"], card["n_other_targets"]) == (len(rows), len(rows[::4]))
+    assert card["validation"]["other_targets"]["n"] > 0
 
     targeted = load_model(directory)
     text = "Llama 3.3 did better at coding than these new offerings."
@@ -667,6 +781,7 @@ def test_a_target_aware_model_reads_the_target_and_an_older_one_ignores_it(tmp_p
     # The name reaches the encoder only, not the n-grams: the text's n-gram columns are unchanged.
     with_name, alone = targeted.features.transform([text], ["Llama 4"]), targeted.features.transform([text])
     dim = targeted.features.encoder.dim
+    assert dim == 384 * (2 if pooling else 1)
     assert (with_name[:, dim:] != alone[:, dim:]).nnz == 0 and (with_name[:, :dim] != alone[:, :dim]).nnz > 0
 
     source = tmp_path / "in.jsonl"
