@@ -164,10 +164,11 @@ class Encoder:
         """
         texts = list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not self.target_pooling:
+        if self.target_pooling:
+            names = checked_targets(targets, len(texts))
+        else:
             texts = with_targets(texts, targets)
         inputs = encoder_inputs(texts, self.gloss)
-        names = _checked_names(targets, len(texts))
         # Sorting by length keeps each batch's padding short, which dominates CPU cost.
         order = sorted(range(len(texts)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self.batch_size):
@@ -247,12 +248,17 @@ def target_pool(hidden, text_mask, target_mask):
     return masked_mean(hidden, text_mask), masked_mean(hidden, target_mask + text_mask * none)
 
 
-def _checked_names(targets: Sequence[str | None] | None, n: int) -> list[str | None]:
+def checked_targets(targets: Sequence[str | None] | None, n: int) -> list[str | None]:
+    """One target model name (or None) for each of `n` texts; None gives n Nones."""
     if targets is None:
         return [None] * n
+    targets = list(targets)
     if len(targets) != n:
-        raise ValueError(f"got {n} texts but {len(targets)} targets")
-    return list(targets)
+        raise ValueError(f"got {n} texts but {len(targets)} targets; give one target (or None) per text")
+    for i, target in enumerate(targets):
+        if target is not None and not isinstance(target, str):
+            raise TypeError(f"targets[{i}] must be a str or None, found {type(target).__name__}")
+    return targets
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -345,8 +351,7 @@ def with_targets(inputs: Sequence[str], targets: Sequence[str | None] | None) ->
     """
     if targets is None:
         return list(inputs)
-    if len(targets) != len(inputs):
-        raise ValueError(f"got {len(inputs)} texts but {len(targets)} targets")
+    targets = checked_targets(targets, len(inputs))
     return [f"{' '.join(t.split())} | {x}" if t and t.strip() else x for x, t in zip(inputs, targets)]
 
 

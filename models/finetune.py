@@ -153,7 +153,8 @@ def _finetune_once(rows, train_mask, base_path, settings, seed, log, translation
 
     def task_loss(batch):
         out = heads(_embed(
-            body, tokenizer, [texts[i] for i in batch], settings.max_length, targets and [targets[i] for i in batch]
+            body, tokenizer, [texts[i] for i in batch], settings.max_length,
+            None if targets is None else [targets[i] for i in batch],
         ))
         claim_losses = torch.nn.functional.binary_cross_entropy_with_logits(
             out[:, len(SENTIMENTS) :], y_claims[batch], pos_weight=claim_weight, reduction="none"

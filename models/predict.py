@@ -10,7 +10,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from .encoder import TextFeatures
+from .encoder import TextFeatures, checked_targets
 from .prediction import CLAIMS, SENTIMENTS, Prediction
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -74,7 +74,7 @@ class Classifier:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise TypeError(f"texts[{i}] must be a str, found {type(text).__name__}")
-        targets = _checked_targets(targets, len(texts))
+        targets = checked_targets(targets, len(texts))
         out: list[Prediction] = []
         for start in range(0, len(texts), CHUNK):
             out.extend(self._predict_chunk(texts[start : start + CHUNK], targets[start : start + CHUNK]))
@@ -94,7 +94,7 @@ class Classifier:
         texts = list(texts)
         if len(claims) != len(texts):
             raise ValueError(f"got {len(texts)} texts but {len(claims)} claim lists")
-        targets = _checked_targets(targets, len(texts))
+        targets = checked_targets(targets, len(texts))
         unknown = sorted({c for group in claims for c in group} - set(CLAIMS))
         if unknown:
             raise ValueError(f"unknown claims {unknown}; expected claims from {CLAIMS}")
@@ -187,18 +187,6 @@ class Classifier:
             else:
                 result.append({})
         return result
-
-
-def _checked_targets(targets: Sequence[str | None] | None, n: int) -> list[str | None]:
-    if targets is None:
-        return [None] * n
-    targets = list(targets)
-    if len(targets) != n:
-        raise ValueError(f"got {n} texts but {len(targets)} targets; give one target (or None) per text")
-    for i, target in enumerate(targets):
-        if target is not None and not isinstance(target, str):
-            raise TypeError(f"targets[{i}] must be a str or None, found {type(target).__name__}")
-    return targets
 
 
 def load_model(

@@ -337,8 +337,8 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
         if options.tune_sentiment_offsets
         else np.zeros(len(SENTIMENTS))
     )
-    train_rows &= own
-    claim_heads = [_claim_head(options, seed).fit(x[train_rows], y_claims[train_rows, j]) for j in range(len(CLAIMS))]
+    claim_rows = train_rows & own
+    claim_heads = [_claim_head(options, seed).fit(x[claim_rows], y_claims[claim_rows, j]) for j in range(len(CLAIMS))]
     claim_probs = np.column_stack([head.predict_proba(x[val])[:, 1] for head in claim_heads])
     thresholds = {
         label: _best_threshold(y_claims[val, j], claim_probs[:, j]) for j, label in enumerate(CLAIMS)
@@ -348,7 +348,7 @@ def fit(rows: list[LabeledText], features: TextFeatures, options: TrainOptions, 
     validation = _validation_metrics(
         val_rows, y_sentiment[val], (val_logits + offsets).argmax(axis=1), y_claims[val], claim_probs >= cutoffs
     )
-    validation["n_train"] = int((~split & own).sum())
+    validation["n_train"] = int(claim_rows.sum())
     if val_others.any():
         validation["other_targets"] = _sentiment_metrics(
             y_sentiment[val_others], (_logits(sentiment_head, x[val_others]) + offsets).argmax(axis=1)
@@ -466,17 +466,14 @@ def _best_threshold(target: np.ndarray, probabilities: np.ndarray) -> float:
 
 
 def _validation_metrics(rows, y_sentiment, sentiment_pred, y_claims, claims_pred) -> dict:
-    from sklearn.metrics import f1_score, precision_recall_fscore_support
+    from sklearn.metrics import precision_recall_fscore_support
 
     p, r, f, support = precision_recall_fscore_support(
         y_claims, claims_pred, average=None, zero_division=0
     )
     result = {
         "n": len(rows),
-        "sentiment_macro_f1": round(
-            float(f1_score(y_sentiment, sentiment_pred, average="macro", labels=[0, 1, 2],
-                           zero_division=0)), 4
-        ),
+        "sentiment_macro_f1": _sentiment_metrics(y_sentiment, sentiment_pred)["sentiment_macro_f1"],
         "claims_macro_f1": round(float(np.mean(f)), 4),
         "per_label": {
             label: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4),
@@ -493,7 +490,7 @@ def _sentiment_metrics(y: np.ndarray, predicted: np.ndarray) -> dict:
     return {
         "n": int(len(y)),
         "sentiment_macro_f1": round(float(f1_score(y, predicted, average="macro", labels=[0, 1, 2], zero_division=0)), 4),
-        "sentiment_accuracy": round(float((y == predicted).mean()), 4),
+        "sentiment_accuracy": round(float((y == predicted).mean()), 4) if len(y) else None,
     }
 
 
