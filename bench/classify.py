@@ -4,17 +4,19 @@ Not a test. Builds 5,000 posts of typical length (10 to 120 MiniLM tokens; train
 or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
 
 * production: the active model (`models/artifacts/ACTIVE`) as `launchwatch classify` loads it
-  (`load_model()`: the plain transformers encoder), through `Classifier.predict`: batches sorted
-  by length and padded per batch, features, heads, thresholds and evidence sentences (each
-  sentence of a multi-sentence post with a claim embedded on its own, in a second pass);
+  (`load_model()`: the plain transformers encoder, bf16 where the CPU has native bf16), through
+  `Classifier.predict`: batches sorted by length and padded per batch, features, heads,
+  thresholds and evidence sentences (the sentences of a multi-sentence post with a claim rerun
+  through the encoder's last 3 layers, each seeing only itself: Encoder.sentence_embeddings);
 * the same model without evidence (`Classifier.score` on the whole list: sorted batches,
   features and heads), on the first --sample posts, to show what the evidence pass costs;
 * naive: the same model with the plain transformers encoder in fp32 (`runtime="torch"`), one
   post at a time: `score([text])` per post, i.e. tokenize, forward, mean-pool, L2-normalise,
   n-grams and the same heads; no batching, no padding, no evidence (so it does less work than
   production), on the first --naive posts;
-* the other options on the first --sample posts: each runtime and precision through `predict`,
-  and the static distilled encoder (model2vec-style token table) if one is committed.
+* the other options on the first --sample posts: each runtime and precision through `predict`
+  (ONNX Runtime keeps no token states, so its evidence embeds each sentence in a pass of its
+  own), and the static distilled encoder (model2vec-style token table) if one is committed.
 
 The paths are timed in turns (--rounds slices each), so load from other processes on the shared
 machine falls on all of them alike and the ratio stays fair even when absolute rates move.
