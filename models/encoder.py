@@ -51,9 +51,17 @@ def encoder_name(path: str | None) -> str:
         return path
     directory = Path(path).resolve()
     # A trained model's own encoder (models/finetune.py) is named by its model directory.
-    if directory.name == "encoder" and (directory.parent / "config.json").is_file():
+    if is_trained_encoder(path):
         return f"{directory.parent.name}/encoder"
     return directory.name
+
+
+def is_trained_encoder(path: str | None) -> bool:
+    """Whether `path` is the encoder a fine-tuned model stores beside its heads (models/finetune.py)."""
+    if path is None or not os.path.isdir(path):
+        return False
+    directory = Path(path).resolve()
+    return directory.name == "encoder" and (directory.parent / "config.json").is_file()
 
 
 class Encoder:

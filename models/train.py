@@ -15,6 +15,7 @@ heads are then refit on every row. The dev set (shared/data/posts) is never read
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ from .encoder import (
     default_encoder_path,
     distill_token_table,
     encoder_name,
+    is_trained_encoder,
 )
 from .finetune import ENCODER_DIR, FinetuneSettings, finetune_encoder
 from .prediction import CLAIMS, SENTIMENTS
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 # scikit-learn is imported inside the functions that use it: it takes ~2 s to import, and
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
-BASE_VERSION = "0.9.0"
+BASE_VERSION = "0.10.0"
 ENCODER_KINDS = ("static", "transformer")
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.901, 0.025), 3)
 OFFSET_GRID = np.round(np.arange(-1.5, 1.501, 0.25), 2)
@@ -95,8 +97,9 @@ class TrainOptions:
     align_epochs: int = 0
     parallel_path: str | None = None
     # The encoder reads each row's target model (its `model` field) before the text, in
-    # fine-tuning, head fitting and prediction (encoder.with_targets). A seeded TARGET_HIDDEN
-    # share of the training split reads without it, so texts filed under no model still work.
+    # fine-tuning, head fitting and prediction (encoder.with_targets). In fine-tuning a seeded
+    # TARGET_HIDDEN share of the training split reads without it, so texts filed under no model
+    # still work (0.9.0 hid that share from its heads too; since 0.10.0 they read every name).
     # False for models before 0.9.0, whose configs lack the key.
     target_aware: bool = False
     # With target_aware: the encoder reads (name, text) as a pair and the embedding is the text's
@@ -112,7 +115,9 @@ class TrainOptions:
     def model_id(self) -> str:
         if self.encoder_kind == "static":
             return "minilm-static-linear"
-        return "minilm-finetuned-linear" if self.finetune_epochs else "minilm-linear"
+        # Heads on another model's fine-tuned encoder (_shared_encoder) sit on a tuned encoder too.
+        tuned = self.finetune_epochs or is_trained_encoder(self.encoder_path)
+        return "minilm-finetuned-linear" if tuned else "minilm-linear"
 
     def check(self) -> None:
         if self.encoder_kind not in ENCODER_KINDS:
@@ -229,7 +234,11 @@ def train(
     options.check()
     started = time.perf_counter()
     rows, digest = read_training_data(data_path, options.other_targets_path)
-    rows = _training_targets(rows, options, seed)
+    # Fine-tuning reads a share of the training split without its target; the heads read every
+    # target: hiding that share from them too (0.9.0) cost 0.006 validation sentiment F1 and
+    # gained nothing on texts read without a target (README, "Options measured after 0.9.0").
+    tuning_rows = _training_targets(rows, options, seed)
+    rows = _training_targets(rows, options, seed, hide=False)
     version = f"{BASE_VERSION}+{digest[:8]}"
     if options.encoder_kind == "static" and table is None:
         table = distill_token_table(Encoder(options.encoder_path, max_length=options.max_length))
@@ -237,6 +246,12 @@ def train(
         # Stored as float16; train on the same rounded values the loaded model will use.
         table = table.astype(np.float16).astype(np.float32)
     target = Path(out_dir) / f"{options.model_id}-{version}"
+    if options.encoder_path and Path(options.encoder_path).resolve().parent == target.resolve():
+        raise ValueError(
+            f"the encoder {options.encoder_path} belongs to {target}, the directory this run would "
+            "write: its heads and config would be overwritten while it is read. Train into another "
+            "--out directory, or on other data (the version is the data's hash)."
+        )
     target.mkdir(parents=True, exist_ok=True)
     encoder_dir = None
     translations, parallel_digest = (
@@ -255,8 +270,8 @@ def train(
             target_pooling=options.target_pooling,
         )
         encoder_dir = finetune_encoder(
-            rows,
-            ~split_validation(rows, seed),
+            tuning_rows,
+            ~split_validation(tuning_rows, seed),
             options.encoder_path or default_encoder_path(),
             target,
             settings,
@@ -275,7 +290,7 @@ def train(
         "model_id": options.model_id,
         "model_version": version,
         "encoder": _encoder_label(options),
-        **({"encoder_dir": ENCODER_DIR} if encoder_dir else {}),
+        **({"encoder_dir": ENCODER_DIR} if encoder_dir else _shared_encoder(options, target)),
         "options": {**asdict(options), "ngram_range": list(options.ngram_range)},
         "ngram_analyzer": "char_wb",
         "sentiments": list(SENTIMENTS),
@@ -294,18 +309,38 @@ def train(
     return target
 
 
-def _training_targets(rows: list[LabeledText], options: TrainOptions, seed: int) -> list[LabeledText]:
-    """The rows as training reads them: no targets unless the model is target-aware, and then a
-    seeded TARGET_HIDDEN share of the training split's targets hidden (validation keeps all).
+def _shared_encoder(options: TrainOptions, target: Path) -> dict:
+    """{"encoder_dir": path relative to the model directory `target`} when the model's heads are
+    fitted on another trained model's encoder in the same artifacts directory (`--encoder
+    models/artifacts/<model>/encoder --finetune-epochs 0`), else {}.
+
+    The model then loads that encoder from any working directory, and its 46 MB are not copied.
+    """
+    if options.finetune_epochs or not is_trained_encoder(options.encoder_path):
+        return {}
+    encoder = Path(options.encoder_path).resolve()
+    if encoder.parent.parent != target.resolve().parent:
+        return {}
+    return {"encoder_dir": os.path.relpath(encoder, target.resolve())}
+
+
+def _training_targets(
+    rows: list[LabeledText], options: TrainOptions, seed: int, hide: bool = True
+) -> list[LabeledText]:
+    """The rows as training reads them: no targets unless the model is target-aware, and then
+    (with `hide`, as fine-tuning reads them) a seeded TARGET_HIDDEN share of the training
+    split's targets hidden (validation keeps all).
 
     A sentiment-only row means something only with its target (without it, it is its text
     under another label), so it is never hidden, and a model that reads no targets drops it."""
     if not options.target_aware:
         return [replace(row, target=None) if row.target else row for row in rows if not row.sentiment_only]
-    hide = np.random.default_rng(seed + 7).random(len(rows)) < TARGET_HIDDEN
-    hide &= ~split_validation(rows, seed)
-    hide &= ~np.array([row.sentiment_only for row in rows], dtype=bool)
-    return [replace(row, target=None) if h else row for row, h in zip(rows, hide)]
+    if not hide:
+        return list(rows)
+    hidden = np.random.default_rng(seed + 7).random(len(rows)) < TARGET_HIDDEN
+    hidden &= ~split_validation(rows, seed)
+    hidden &= ~np.array([row.sentiment_only for row in rows], dtype=bool)
+    return [replace(row, target=None) if h else row for row, h in zip(rows, hidden)]
 
 
 @dataclass

@@ -249,7 +249,7 @@ def test_a_transformer_encoder_loads_from_a_local_directory(tmp_path):
         load_model(directory, encoder_path=str(tmp_path / "missing"))
 
 
-def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path):
+def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path, monkeypatch):
     """Fine-tuning end to end: the encoder is stored in float16 inside the model directory and is
     the one `load_model` runs, in float32 (a few rows and one epoch; the real run is in the README)."""
     from safetensors import safe_open
@@ -275,6 +275,23 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
     prediction = model.predict(["Llama 4 Maverick is great at chat."])[0]
     assert prediction.model_id == "minilm-finetuned-linear"
     assert prediction.model_version == directory.name.removeprefix("minilm-finetuned-linear-")
+
+    # New heads on that encoder (no fine-tuning) refer to it from beside it, by a relative path,
+    # so the model loads from any working directory and the encoder is not copied.
+    heads = replace(options, finetune_epochs=0, encoder_path=str(directory / "encoder"))
+    with pytest.raises(ValueError, match="would be overwritten"):
+        train(small_training_file(tmp_path, every=60), tmp_path, options=heads, seed=1)
+    shared = train(small_training_file(tmp_path, every=70), tmp_path, options=heads, seed=1)
+    assert shared.parent == directory.parent and not (shared / "encoder").exists()
+    assert json.loads((shared / "config.json").read_text())["encoder_dir"] == f"../{directory.name}/encoder"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    reloaded = load_model(shared.resolve(), precision="fp32", runtime="torch")
+    assert reloaded.model_id == "minilm-finetuned-linear"
+    assert reloaded.features.encoder.model_id == f"{directory.name}/encoder"
+    texts = ["Llama 4 Maverick is great at chat.", "官网又挂了"]
+    assert np.allclose(reloaded.features.encoder.encode(texts), model.features.encoder.encode(texts), atol=1e-6)
 
 
 def test_a_soup_of_fine_tuned_runs_stores_the_mean_of_the_runs_it_averages(tmp_path):
@@ -643,6 +660,9 @@ def test_training_hides_a_share_of_the_training_splits_targets_and_none_of_valid
     assert [r.text for r in seen] == [r.text for r in rows]
     assert seen == _training_targets(rows, TrainOptions(target_aware=True), seed=0), "seeded"
     assert all(r.target is None for r in _training_targets(rows, TrainOptions(), seed=0))
+    # The heads read every target (hide=False); a model that reads none still drops them.
+    assert _training_targets(rows, TrainOptions(target_aware=True), seed=0, hide=False) == rows
+    assert all(r.target is None for r in _training_targets(rows, TrainOptions(), seed=0, hide=False))
 
 
 def test_other_models_become_sentiment_only_rows_after_every_own_row(tmp_path):
