@@ -17,10 +17,10 @@ PRECISIONS = ("auto", "bf16", "fp32", "int8")
 MAX_TARGET_CHARS = 100
 RUNTIMES = ("onnx", "torch")
 # Evidence: the last layers a post's sentences are run through again, each sentence attending
-# only to itself (Encoder.sentence_embeddings). Measured on models/data/evidence/ with 0.9.0:
-# 3 layers 0.887 of 1,076 claims (1 layer 0.845, 2 layers 0.869, measured with [CLS] and [SEP] in
-# every sentence's view), against 0.887 for embedding
-# each sentence on its own in a second full pass, which cost as much as the posts' own pass.
+# only to itself (Encoder.sentence_embeddings). With 0.9.0's heads the evidence picked an
+# annotated sentence (models/data/evidence/, 1,076 claims) for 0.887 of claims rerunning 3
+# layers (2: 0.870, 4: 0.874, 5: 0.846), as for 0.887 embedding each sentence on its own in a
+# second full pass, which cost as much as the posts' own pass.
 SENTENCE_LAYERS = 3
 
 
@@ -277,11 +277,11 @@ class Encoder:
         A sentence is not run on its own from the start: its token states entering the last
         SENTENCE_LAYERS layers of the text's own pass run through those layers again, each
         token attending only to its sentence's tokens, and the sentence's outputs are
-        mean-pooled. Below those layers a token has seen the whole post,
-        above them only its sentence, so the sentence's vector stops carrying its neighbours'
-        claims (pooled from the post's pass it picked the annotated sentence for 0.796 of the
-        claims, rerun 0.887) at about half the cost of a second pass of the sentences alone.
-        A sentence past the token window has no states: its row is zero and not covered.
+        mean-pooled. Below those layers a token has seen the whole post, above them only its
+        sentence, so the sentence's vector stops carrying its neighbours' claims (pooled from
+        the post's pass it picked the annotated sentence for 0.796 of the claims, rerun 0.887)
+        at about half the cost of a second pass of the sentences alone. A sentence past the
+        token window has no states: its row is zero and not covered.
         """
         torch = self._torch
         if len(texts) != len(spans):
@@ -321,11 +321,10 @@ class Encoder:
                 for layer in layers:
                     result = layer(hidden, attention_mask=mask[:, None])
                     hidden = result[0] if isinstance(result, tuple) else result
-                hidden = hidden.to(torch.float32).numpy()
+                outputs = hidden.to(torch.float32).numpy()
             for row, k in enumerate(batch):
-                rows = starts[k] + groups[k]
                 # Sum each sentence's token outputs into its row; _unit makes the sum a mean.
-                np.add.at(out, rows, hidden[row, : len(groups[k])])
+                np.add.at(out, starts[k] + groups[k], outputs[row, : len(groups[k])])
         return _unit(out), covered
 
 
