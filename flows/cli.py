@@ -220,7 +220,8 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 # 0.8.0's recipe from the plain MiniLM (README, "Options measured"); 0 keeps the encoder frozen.
 # Four epochs took 12 min on the quiet 2-core machine for 2,872 rows, 51 min for 8,086 rows
 # beside other jobs, 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all, and
-# 29 + 66 min for 13,487 rows, 117 min in all. 0.9.0 continued 0.8.0's encoder for 2
+# 29 + 66 min for 13,487 rows, 117 min in all (29 min in all, target-aware, on a later
+# machine with AVX512-BF16). 0.9.0 continued 0.8.0's encoder for 2
 # target-aware epochs instead (40 min, 54 in all), and the active 0.10.0 refitted only the heads
 # on 0.9.0's encoder (75 s; README, "How well it does").
 FINETUNE_EPOCHS = 4
