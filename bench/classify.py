@@ -7,7 +7,8 @@ or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
   (`load_model()`: the plain transformers encoder, bf16 where the CPU has native bf16), through
   `Classifier.predict`: batches sorted by length and padded per batch, features, heads,
   thresholds and evidence sentences (the sentences of a multi-sentence post with a claim rerun
-  through the encoder's last 3 layers, each seeing only itself: Encoder.sentence_embeddings);
+  through the encoder's last 3 layers, each seeing only itself: Encoder.sentence_embeddings;
+  a Chinese post's sentences embedded on their own);
 * the same model without evidence (`Classifier.score` on the whole list: sorted batches,
   features and heads), on the first --sample posts, to show what the evidence pass costs;
 * naive: the same model with the plain transformers encoder in fp32 (`runtime="torch"`), one

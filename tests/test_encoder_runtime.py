@@ -126,6 +126,18 @@ def test_each_sentence_reruns_the_last_layers_seeing_only_itself():
     assert np.sum(changed[1] * vectors[1]) < 0.99
 
 
+def test_chinese_posts_embed_their_evidence_sentences_alone():
+    """The rerun picked worse sentences in Chinese posts (README "Evidence"), so their sentences
+    get passes of their own; a Chinese post naming an English model is still Chinese."""
+    from models.predict import _reads_alone
+
+    assert _reads_alone(TEXTS[1])
+    assert _reads_alone("Llama-4-Maverick 跑分很高，但是实际用起来差很多。代码能力不如 DeepSeek V3。")
+    assert not _reads_alone(TEXTS[0])
+    assert not _reads_alone("Qwen3 (通义千问) is much better at coding than Llama 4.")
+    assert not _reads_alone("12345 !!!")
+
+
 def test_a_sentence_past_the_token_window_is_not_covered():
     encoder = Encoder(precision="fp32", max_length=16)
     text = TEXTS[0]
