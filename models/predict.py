@@ -107,7 +107,7 @@ class Classifier:
                 [[c in claims[start + i] and bool(spans[i]) for c in CLAIMS] for i in range(len(chunk))],
                 dtype=bool,
             )
-            kept = self._features(chunk, targets[start : start + CHUNK])[1]
+            kept = self._token_states(chunk, targets[start : start + CHUNK])
             out.extend(self._evidence(chunk, wanted, spans, targets[start : start + CHUNK], kept))
         return out
 
@@ -132,11 +132,19 @@ class Classifier:
     def _features(self, texts: list[str], targets: list[str | None]):
         """(feature rows of `texts`, and the encoder's TokenStates for their evidence, or None
         where the encoder cannot keep them: then _evidence embeds each sentence on its own)."""
-        encoder = self.features.encoder
-        if not getattr(encoder, "keeps_token_states", False):
+        if not getattr(self.features.encoder, "keeps_token_states", False):
             return self.features.transform(texts, targets), None
-        embeddings, kept = encoder.encode(texts, targets if self.target_aware else None, keep_states=True)
+        embeddings, kept = self.features.encoder.encode(
+            texts, targets if self.target_aware else None, keep_states=True
+        )
         return self.features.combine(embeddings, texts), kept
+
+    def _token_states(self, texts: list[str], targets: list[str | None]):
+        """The encoder's TokenStates of `texts` (one pass, no n-grams or heads), or None where it
+        cannot keep them, without running it."""
+        if not getattr(self.features.encoder, "keeps_token_states", False):
+            return None
+        return self.features.encoder.encode(texts, targets if self.target_aware else None, keep_states=True)[1]
 
     def _predict_chunk(self, texts: list[str], targets: list[str | None]) -> list[Prediction]:
         spans = [sentence_spans(text) for text in texts]
