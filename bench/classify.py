@@ -11,6 +11,9 @@ or cut at a seeded word boundary, cycled), then in one run measures posts/s of:
   a Chinese post's sentences embedded on their own);
 * the same model without evidence (`Classifier.score` on the whole list: sorted batches,
   features and heads), on the first --sample posts, to show what the evidence pass costs;
+* the ceiling: the production encoder's forward pass alone (`Encoder.encode`: tokenize, sorted
+  batches, mean-pool; no n-grams, heads or evidence), and the same for torch int8, on the first
+  --sample posts. Production does all of that and more, so it cannot be faster than this row;
 * naive: the same model with the plain transformers encoder in fp32 (`runtime="torch"`), one
   post at a time: `score([text])` per post, i.e. tokenize, forward, mean-pool, L2-normalise,
   n-grams and the same heads; no batching, no padding, no evidence (so it does less work than
@@ -24,7 +27,7 @@ machine falls on all of them alike and the ratio stays fair even when absolute r
 Prints posts per wall-clock second and per CPU-second (all threads) of each path, its dev
 macro-F1 (sentiment, claims), and the production/naive ratio.
 
-    .venv/bin/python bench/classify.py [--posts 5000] [--naive 300] [--sample 1000] [--rounds 10] [--threads 2]
+    .venv/bin/python bench/classify.py [--posts 5000] [--naive 300] [--sample 1000] [--rounds 10] [--threads 2] [--model DIR]
 """
 
 from __future__ import annotations
@@ -104,6 +107,8 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=300)
     parser.add_argument("--sample", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--model", type=Path, default=None,
+                        help="model directory to measure (default: the active one)")
     parser.add_argument("--threads", type=int, default=2,
                         help="threads per path (torch and ONNX Runtime); 1 keeps rates comparable "
                         "when other processes load the cores, as a 2-thread path then waits on "
@@ -113,7 +118,7 @@ def main() -> None:
     import onnxruntime
     import torch
 
-    production = load_model()
+    production = load_model(args.model)
     active = production.directory
     naive_model = load_model(active, runtime="torch", precision="fp32")
     torch.set_num_threads(args.threads)
@@ -139,12 +144,18 @@ def main() -> None:
     paths.append(("naive: torch fp32, one post at a time", naive_loop, posts[: args.naive], naive_model))
     sample = posts[: args.sample]
     paths.append(("production without evidence (score only)", production.score, sample, production))
+    # The ceiling: the encoder's forward pass alone (tokenize, sorted batches, mean-pool), with
+    # none of the n-grams, heads and evidence that a label needs, at the production precision
+    # and at int8. Production cannot beat its own encoder's row.
+    paths.append(("encoder forward only (no labels): production", encoder.encode, sample, production))
     for runtime, precision in [("onnx", "fp32"), ("onnx", "int8"), ("torch", "fp32"), ("torch", "int8")]:
         if (runtime, precision) == (getattr(encoder, "runtime", None), encoder.precision):
             continue
         model = load_model(active, runtime=runtime, precision=precision)
         name = f"{runtime} {precision}, sorted batches, with evidence"
         paths.append((name, model.predict, sample, model))
+        if (runtime, precision) == ("torch", "int8"):
+            paths.append(("encoder forward only (no labels): torch int8", model.features.encoder.encode, sample, model))
     static_dir = sibling("minilm-static-linear")
     if static_dir is not None and static_dir != active:
         static = load_model(static_dir)
@@ -168,10 +179,11 @@ def main() -> None:
           f"{'dev claims F1':>15}")
     rows = []
     for (name, _, texts, model), spent, cpu in zip(paths, seconds, cpu_seconds):
-        f1 = dev_f1(model)
+        labels = not name.startswith("encoder forward only")
+        f1 = dev_f1(model) if labels else (float("nan"), float("nan"))
         rows.append((len(texts) / spent, f1))
-        print(f"{name:<54}{rows[-1][0]:>9.1f}{len(texts) / cpu:>8.1f}{len(texts):>7}"
-              f"{f1[0]:>13.3f}{f1[1]:>15.3f}", flush=True)
+        scores = f"{f1[0]:>13.3f}{f1[1]:>15.3f}" if labels else f"{'-':>13}{'-':>15}"
+        print(f"{name:<54}{rows[-1][0]:>9.1f}{len(texts) / cpu:>8.1f}{len(texts):>7}{scores}", flush=True)
 
     (prod_rate, prod_f1), (naive_rate, naive_f1) = rows[0], rows[1]
     ratio = prod_rate / naive_rate
@@ -183,6 +195,9 @@ def main() -> None:
           f"goal >= {GOAL_RATIO:.0f}x naive: {'met' if ratio >= GOAL_RATIO else 'NOT met'}; "
           f"dev F1 within {GOAL_F1_GAP} of fp32 (or above): "
           f"{'met' if gap <= GOAL_F1_GAP else 'NOT met'} (largest drop {gap:+.3f})")
+    ceiling = [(name, rate) for (name, *_), (rate, _) in zip(paths, rows) if name.startswith("encoder forward only")]
+    print("ceiling: " + "; ".join(f"{name.split(': ')[1]} encoder alone {rate:.1f} posts/s, "
+                                   f"{rate / naive_rate:.1f}x naive" for name, rate in ceiling))
     print(json.dumps({"production_posts_per_s": round(prod_rate, 1),
                       "naive_posts_per_s": round(naive_rate, 1), "ratio": round(ratio, 2)}))
 
