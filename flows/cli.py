@@ -248,8 +248,9 @@ ALIGN_EPOCHS = 2
 @click.option("--max-length", type=int, default=128, show_default=True, help="Tokens the encoder reads per text (a glossed Chinese text is about twice its own length; 256 scored the same as 128 without the gloss).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--activate", is_flag=True, help="Also write the new version's name into OUT/ACTIVE.")
+@click.option("--overwrite", is_flag=True, help="Replace a model of the same id and version (same code version and data) in OUT; the old one stays until the new one is complete.")
 @click.pass_obj
-def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, target_aware: bool, target_pooling: bool, other_targets_path: Path | None, max_length: int, seed: int, activate: bool) -> None:
+def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder_path: str | None, encoder_kind: str, c: float, embedding_weight: float, finetune_epochs: int, finetune_members: int, cjk_min_count: int, gloss_chinese: bool, align_epochs: int, parallel_path: Path | None, target_aware: bool, target_pooling: bool, other_targets_path: Path | None, max_length: int, seed: int, activate: bool, overwrite: bool) -> None:
     """Train a classifier version from labeled data (reproducible for the same data and seed)."""
     from models.train import TrainOptions, train
 
@@ -271,7 +272,10 @@ def models_train(settings: cfg.Settings, data_path: Path, out_dir: Path, encoder
         other_targets_path=other_targets_path and str(other_targets_path),
         max_length=max_length,
     )
-    directory = train(data_path, out_dir, options=options, seed=seed, log=click.echo)
+    try:
+        directory = train(data_path, out_dir, options=options, seed=seed, log=click.echo, overwrite=overwrite)
+    except FileExistsError as error:
+        raise click.UsageError(str(error)) from None
     click.echo(f"trained {directory.name} -> {directory}")
     click.echo((directory / "MODEL_CARD.md").read_text(encoding="utf-8"))
     if activate:

@@ -293,7 +293,13 @@ def _default_directory() -> Path:
                 "or delete it to use the newest model."
             )
         return ARTIFACTS / name
-    candidates = [d for d in ARTIFACTS.glob("*/model_card.json")] if ARTIFACTS.is_dir() else []
+    # A name starting with "." is a model still being written by `models train`, or left by a
+    # run that was killed (models.train.STAGING_SUFFIX).
+    candidates = (
+        [d for d in ARTIFACTS.glob("*/model_card.json") if not d.parent.name.startswith(".")]
+        if ARTIFACTS.is_dir()
+        else []
+    )
     if not candidates:
         raise FileNotFoundError(
             f"no trained model under {ARTIFACTS}; train one with "

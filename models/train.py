@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
 BASE_VERSION = "0.10.0"
+# A model directory being written (see train) is named ".<model>.<random>.partial" until done.
+STAGING_SUFFIX = ".partial"
 ENCODER_KINDS = ("static", "transformer")
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.901, 0.025), 3)
 OFFSET_GRID = np.round(np.arange(-1.5, 1.501, 0.25), 2)
@@ -225,11 +229,17 @@ def train(
     seed: int = 0,
     table: np.ndarray | None = None,
     log=lambda message: None,
+    overwrite: bool = False,
 ) -> Path:
     """Train on `data_path` (a file, or every *.jsonl in a directory); write the model directory.
 
     `table` reuses an already distilled token table (it depends only on the encoder).
     Returns `out_dir/<model_id>-<version>/`.
+
+    The directory is written whole or not at all: everything goes into a hidden staging
+    directory beside it, which takes its name only once complete, so a run that fails or is
+    stopped leaves an existing model as it was. A model of the same id and version (same code
+    version, same data) is replaced only with `overwrite`.
     """
     options.check()
     started = time.perf_counter()
@@ -240,11 +250,6 @@ def train(
     tuning_rows = _training_targets(rows, options, seed)
     rows = _training_targets(rows, options, seed, hide=False)
     version = f"{BASE_VERSION}+{digest[:8]}"
-    if options.encoder_kind == "static" and table is None:
-        table = distill_token_table(Encoder(options.encoder_path, max_length=options.max_length))
-    if table is not None:
-        # Stored as float16; train on the same rounded values the loaded model will use.
-        table = table.astype(np.float16).astype(np.float32)
     target = Path(out_dir) / f"{options.model_id}-{version}"
     if options.encoder_path and Path(options.encoder_path).resolve().parent == target.resolve():
         raise ValueError(
@@ -252,7 +257,48 @@ def train(
             "write: its heads and config would be overwritten while it is read. Train into another "
             "--out directory, or on other data (the version is the data's hash)."
         )
-    target.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not overwrite:
+        raise FileExistsError(
+            f"{target} already exists: a {options.model_id} model of version {version} (this "
+            f"trainer's {BASE_VERSION} on data with hash {digest[:8]}) was trained before. Pass "
+            "--overwrite to replace it (it stays as it is until the new one is complete), or "
+            "--out DIR to train into another directory."
+        )
+    if options.encoder_kind == "static" and table is None:
+        table = distill_token_table(Encoder(options.encoder_path, max_length=options.max_length))
+    if table is not None:
+        # Stored as float16; train on the same rounded values the loaded model will use.
+        table = table.astype(np.float16).astype(np.float32)
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=STAGING_SUFFIX, dir=out_dir))
+    staging.chmod(0o755)  # mkdtemp's 0700 would follow the model to its final name
+    try:
+        _train_into(staging, target, rows, tuning_rows, digest, version, options, seed, table, log, started)
+        _publish(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return target
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Give the complete `staging` directory the name `target`, replacing what was there.
+
+    Two renames in the same directory: the old model is moved aside, then the new one takes
+    its name, so a reader finds either the whole old model or the whole new one (or, for the
+    instant between the renames, none)."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.{os.getpid()}.old")
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def _train_into(staging, target, rows, tuning_rows, digest, version, options, seed, table, log, started) -> None:
+    """Train and write every file of the model into `staging`; `target` is where it will live
+    (a shared encoder is referred to relative to it)."""
     encoder_dir = None
     translations, parallel_digest = (
         read_parallel(options.parallel_path or PARALLEL_DIR) if options.align_epochs else ({}, None)
@@ -273,7 +319,7 @@ def train(
             tuning_rows,
             ~split_validation(tuning_rows, seed),
             options.encoder_path or default_encoder_path(),
-            target,
+            staging,
             settings,
             seed,
             log,
@@ -283,9 +329,9 @@ def train(
     features = build_features(options, table, encoder_path=encoder_dir and str(encoder_dir))
     fitted = fit(rows, features, options, seed)
 
-    np.savez_compressed(target / "weights.npz", **fitted.weights)
+    np.savez_compressed(staging / "weights.npz", **fitted.weights)
     if options.encoder_kind == "static":
-        np.savez_compressed(target / "tokens.npz", table=table.astype(np.float16))
+        np.savez_compressed(staging / "tokens.npz", table=table.astype(np.float16))
     config = {
         "model_id": options.model_id,
         "model_version": version,
@@ -298,15 +344,14 @@ def train(
         "thresholds": fitted.thresholds,
         "sentiment_offsets": fitted.offsets,
     }
-    _write_json(target / "config.json", config)
+    _write_json(staging / "config.json", config)
     card = _model_card(rows, digest, version, seed, features, options, fitted)
     if parallel_digest:
         card["parallel_sha256"] = parallel_digest
         card["n_translated"] = sum(row.text in translations for row in rows)
     card["training_seconds"] = round(time.perf_counter() - started, 1)
-    _write_json(target / "model_card.json", card)
-    (target / "MODEL_CARD.md").write_text(_model_card_markdown(card), encoding="utf-8")
-    return target
+    _write_json(staging / "model_card.json", card)
+    (staging / "MODEL_CARD.md").write_text(_model_card_markdown(card), encoding="utf-8")
 
 
 def _shared_encoder(options: TrainOptions, target: Path) -> dict:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from flows.cli import cli
 from models import CLAIMS, SENTIMENTS, Prediction, load_model, predict, train
 from models.dataset import DEV_JACCARD, import_labels, jaccard, normalise, read_training_data, trigrams
 from models.encoder import default_encoder_path
@@ -292,6 +294,43 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
     assert reloaded.features.encoder.model_id == f"{directory.name}/encoder"
     texts = ["Llama 4 Maverick is great at chat.", "官网又挂了"]
     assert np.allclose(reloaded.features.encoder.encode(texts), model.features.encoder.encode(texts), atol=1e-6)
+
+
+def test_a_model_directory_is_written_whole_and_replaced_only_when_asked(tmp_path):
+    """Training into the name of an existing model (same id, code version and data) refuses
+    without `overwrite`; a run stopped midway (Ctrl-C at the end of its fine-tuning epoch) leaves
+    the old model byte for byte and no staging directory; with `overwrite` the new one replaces
+    it whole. The CLI says how to go on."""
+    data = small_training_file(tmp_path, every=60)
+    options = TrainOptions(finetune_epochs=1, max_length=32, n_features=2**10)
+    out = tmp_path / "out"
+    first = train(data, out, options=options, seed=1)
+
+    def snapshot(directory):
+        return {p.relative_to(directory): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+    before = snapshot(first)
+    assert {"config.json", "weights.npz", "model_card.json", "MODEL_CARD.md"} <= {str(p) for p in before}
+    with pytest.raises(FileExistsError, match="--overwrite"):
+        train(data, out, options=options, seed=2)
+
+    def interrupt(message):
+        if "epoch 1/1" in message:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(data, out, options=options, seed=2, log=interrupt, overwrite=True)
+    assert snapshot(first) == before
+    assert [p.name for p in out.iterdir()] == [first.name]
+
+    second = train(data, out, options=options, seed=2, overwrite=True)
+    assert second == first and [p.name for p in out.iterdir()] == [first.name]
+    assert json.loads((second / "model_card.json").read_text())["seed"] == 2
+    assert load_model(second, precision="fp32").predict(["Llama 4 is great."])[0].model_version
+
+    result = CliRunner().invoke(cli, ["models", "train", "--data", str(data), "--out", str(out),
+                                      "--finetune-epochs", "1", "--max-length", "32"])
+    assert result.exit_code == 2 and "already exists" in result.output and "--overwrite" in result.output
 
 
 def test_a_soup_of_fine_tuned_runs_stores_the_mean_of_the_runs_it_averages(tmp_path):
