@@ -264,6 +264,13 @@ def train(
             "--overwrite to replace it (it stays as it is until the new one is complete), or "
             "--out DIR to train into another directory."
         )
+    readers = _encoder_readers(target) if target.exists() else []
+    if readers:
+        raise ValueError(
+            f"{target} cannot be replaced: its encoder is read by {', '.join(readers)} (their "
+            "config.json names it as encoder_dir), whose heads were fitted on it. Train into "
+            "another --out directory, or retrain those models first."
+        )
     if options.encoder_kind == "static" and table is None:
         table = distill_token_table(Encoder(options.encoder_path, max_length=options.max_length))
     if table is not None:
@@ -294,6 +301,16 @@ def _publish(staging: Path, target: Path) -> None:
     os.replace(staging, target)
     if old is not None:
         shutil.rmtree(old)
+
+
+def _encoder_readers(target: Path) -> list[str]:
+    """The other model directories beside `target` whose heads read its encoder (_shared_encoder)."""
+    readers = []
+    for config in sorted(target.parent.glob("*/config.json")):
+        encoder_dir = json.loads(config.read_text(encoding="utf-8")).get("encoder_dir") or ""
+        if config.parent != target and Path(encoder_dir).parts[:2] == ("..", target.name):
+            readers.append(config.parent.name)
+    return readers
 
 
 def _train_into(staging, target, rows, tuning_rows, digest, version, options, seed, table, log, started) -> None:

@@ -286,6 +286,9 @@ def test_a_fine_tuned_encoder_is_stored_in_the_model_and_loaded_from_it(tmp_path
     shared = train(small_training_file(tmp_path, every=70), tmp_path, options=heads, seed=1)
     assert shared.parent == directory.parent and not (shared / "encoder").exists()
     assert json.loads((shared / "config.json").read_text())["encoder_dir"] == f"../{directory.name}/encoder"
+    # Replacing the model whose encoder those heads read would leave them on another encoder.
+    with pytest.raises(ValueError, match=re.escape(f"read by {shared.name}")):
+        train(small_training_file(tmp_path, every=60), tmp_path, options=options, seed=1, overwrite=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
