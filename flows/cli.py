@@ -222,8 +222,9 @@ def models_predict(settings: cfg.Settings, input_path: Path, output_path: Path, 
 # beside other jobs, 22 + 49 min (alignment, then 4 epochs) for 10,745 rows, 84 min in all, and
 # 29 + 66 min for 13,487 rows, 117 min in all (29 min in all, target-aware, on a later
 # machine with AVX512-BF16). 0.9.0 continued 0.8.0's encoder for 2
-# target-aware epochs instead (40 min, 54 in all), and the active 0.10.0 refitted only the heads
-# on 0.9.0's encoder (75 s; README, "How well it does").
+# target-aware epochs instead (40 min, 54 in all), 0.10.0 refitted only the heads on 0.9.0's
+# encoder (75 s), and the active 0.11.0 averages two such 2-epoch runs, seeds 0 and 1
+# (--finetune-members 2; README, "How well it does").
 FINETUNE_EPOCHS = 4
 FINETUNE_MEMBERS = 1
 ALIGN_EPOCHS = 2

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # scikit-learn is imported inside the functions that use it: it takes ~2 s to import, and
 # `import models` must stay cheap for the warehouse, which only needs the Prediction type.
 
-BASE_VERSION = "0.10.0"
+BASE_VERSION = "0.11.0"
 # A model directory being written (see train) is named ".<model>.<random>.partial" until done.
 STAGING_SUFFIX = ".partial"
 ENCODER_KINDS = ("static", "transformer")
