@@ -107,7 +107,8 @@ class Classifier:
                 [[c in claims[start + i] and bool(spans[i]) for c in CLAIMS] for i in range(len(chunk))],
                 dtype=bool,
             )
-            kept = self._token_states(chunk, targets[start : start + CHUNK])
+            passed = self._kept_pass(chunk, targets[start : start + CHUNK])
+            kept = passed[1] if passed else None
             out.extend(self._evidence(chunk, wanted, spans, targets[start : start + CHUNK], kept))
         return out
 
@@ -129,26 +130,21 @@ class Classifier:
         claims = 1.0 / (1.0 + np.exp(-claim_logits))
         return sentiment, claims
 
-    def _features(self, texts: list[str], targets: list[str | None]):
-        """(feature rows of `texts`, and the encoder's TokenStates for their evidence, or None
-        where the encoder cannot keep them: then _evidence embeds each sentence on its own)."""
-        if not getattr(self.features.encoder, "keeps_token_states", False):
-            return self.features.transform(texts, targets), None
-        embeddings, kept = self.features.encoder.encode(
-            texts, targets if self.target_aware else None, keep_states=True
-        )
-        return self.features.combine(embeddings, texts), kept
-
-    def _token_states(self, texts: list[str], targets: list[str | None]):
-        """The encoder's TokenStates of `texts` (one pass, no n-grams or heads), or None where it
-        cannot keep them, without running it."""
+    def _kept_pass(self, texts: list[str], targets: list[str | None]):
+        """(embeddings, TokenStates) of `texts` from one encoder pass that keeps the token states
+        for their evidence, or None, without running it, where the encoder cannot keep them:
+        then _evidence embeds each sentence on its own."""
         if not getattr(self.features.encoder, "keeps_token_states", False):
             return None
-        return self.features.encoder.encode(texts, targets if self.target_aware else None, keep_states=True)[1]
+        return self.features.encoder.encode(texts, targets if self.target_aware else None, keep_states=True)
 
     def _predict_chunk(self, texts: list[str], targets: list[str | None]) -> list[Prediction]:
         spans = [sentence_spans(text) for text in texts]
-        features, kept = self._features(texts, targets)
+        passed = self._kept_pass(texts, targets)
+        if passed is None:
+            features, kept = self.features.transform(texts, targets), None
+        else:
+            features, kept = self.features.combine(passed[0], texts), passed[1]
         sentiment, claims = self._heads(features)
         # A blank text has no sentence to show as evidence, so it asserts nothing; the bias
         # terms alone can otherwise put a claim over its threshold.

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -276,16 +277,76 @@ def train(
     if table is not None:
         # Stored as float16; train on the same rounded values the loaded model will use.
         table = table.astype(np.float16).astype(np.float32)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=STAGING_SUFFIX, dir=out_dir))
+    with _staged(target) as staging:
+        encoder_dir = None
+        translations, parallel_digest = (
+            read_parallel(options.parallel_path or PARALLEL_DIR) if options.align_epochs else ({}, None)
+        )
+        if options.finetune_epochs:
+            settings = FinetuneSettings(
+                epochs=options.finetune_epochs,
+                learning_rate=options.finetune_learning_rate,
+                max_length=options.max_length,
+                cjk_min_count=options.cjk_min_count,
+                gloss=options.gloss_chinese,
+                members=options.finetune_members,
+                align_epochs=options.align_epochs,
+                target_aware=options.target_aware,
+                target_pooling=options.target_pooling,
+            )
+            encoder_dir = finetune_encoder(
+                tuning_rows,
+                ~split_validation(tuning_rows, seed),
+                options.encoder_path or default_encoder_path(),
+                staging,
+                settings,
+                seed,
+                log,
+                translations,
+            )
+        # The heads are fitted on embeddings of the stored (float16-rounded) encoder, as loaded.
+        features = build_features(options, table, encoder_path=encoder_dir and str(encoder_dir))
+        fitted = fit(rows, features, options, seed)
+
+        np.savez_compressed(staging / "weights.npz", **fitted.weights)
+        if options.encoder_kind == "static":
+            np.savez_compressed(staging / "tokens.npz", table=table.astype(np.float16))
+        config = {
+            "model_id": options.model_id,
+            "model_version": version,
+            "encoder": _encoder_label(options),
+            **({"encoder_dir": ENCODER_DIR} if encoder_dir else _shared_encoder(options, target)),
+            "options": {**asdict(options), "ngram_range": list(options.ngram_range)},
+            "ngram_analyzer": "char_wb",
+            "sentiments": list(SENTIMENTS),
+            "claims": list(CLAIMS),
+            "thresholds": fitted.thresholds,
+            "sentiment_offsets": fitted.offsets,
+        }
+        _write_json(staging / "config.json", config)
+        card = _model_card(rows, digest, version, seed, features, options, fitted)
+        if parallel_digest:
+            card["parallel_sha256"] = parallel_digest
+            card["n_translated"] = sum(row.text in translations for row in rows)
+        card["training_seconds"] = round(time.perf_counter() - started, 1)
+        _write_json(staging / "model_card.json", card)
+        (staging / "MODEL_CARD.md").write_text(_model_card_markdown(card), encoding="utf-8")
+    return target
+
+
+@contextmanager
+def _staged(target: Path):
+    """A new hidden directory beside `target` to write a model into; when the block ends it takes
+    `target`'s name (_publish), and when the block raises it is deleted."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=STAGING_SUFFIX, dir=target.parent))
     staging.chmod(0o755)  # mkdtemp's 0700 would follow the model to its final name
     try:
-        _train_into(staging, target, rows, tuning_rows, digest, version, options, seed, table, log, started)
+        yield staging
         _publish(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 def _publish(staging: Path, target: Path) -> None:
@@ -311,64 +372,6 @@ def _encoder_readers(target: Path) -> list[str]:
         if config.parent != target and Path(encoder_dir).parts[:2] == ("..", target.name):
             readers.append(config.parent.name)
     return readers
-
-
-def _train_into(staging, target, rows, tuning_rows, digest, version, options, seed, table, log, started) -> None:
-    """Train and write every file of the model into `staging`; `target` is where it will live
-    (a shared encoder is referred to relative to it)."""
-    encoder_dir = None
-    translations, parallel_digest = (
-        read_parallel(options.parallel_path or PARALLEL_DIR) if options.align_epochs else ({}, None)
-    )
-    if options.finetune_epochs:
-        settings = FinetuneSettings(
-            epochs=options.finetune_epochs,
-            learning_rate=options.finetune_learning_rate,
-            max_length=options.max_length,
-            cjk_min_count=options.cjk_min_count,
-            gloss=options.gloss_chinese,
-            members=options.finetune_members,
-            align_epochs=options.align_epochs,
-            target_aware=options.target_aware,
-            target_pooling=options.target_pooling,
-        )
-        encoder_dir = finetune_encoder(
-            tuning_rows,
-            ~split_validation(tuning_rows, seed),
-            options.encoder_path or default_encoder_path(),
-            staging,
-            settings,
-            seed,
-            log,
-            translations,
-        )
-    # The heads are fitted on embeddings of the stored (float16-rounded) encoder, as loaded.
-    features = build_features(options, table, encoder_path=encoder_dir and str(encoder_dir))
-    fitted = fit(rows, features, options, seed)
-
-    np.savez_compressed(staging / "weights.npz", **fitted.weights)
-    if options.encoder_kind == "static":
-        np.savez_compressed(staging / "tokens.npz", table=table.astype(np.float16))
-    config = {
-        "model_id": options.model_id,
-        "model_version": version,
-        "encoder": _encoder_label(options),
-        **({"encoder_dir": ENCODER_DIR} if encoder_dir else _shared_encoder(options, target)),
-        "options": {**asdict(options), "ngram_range": list(options.ngram_range)},
-        "ngram_analyzer": "char_wb",
-        "sentiments": list(SENTIMENTS),
-        "claims": list(CLAIMS),
-        "thresholds": fitted.thresholds,
-        "sentiment_offsets": fitted.offsets,
-    }
-    _write_json(staging / "config.json", config)
-    card = _model_card(rows, digest, version, seed, features, options, fitted)
-    if parallel_digest:
-        card["parallel_sha256"] = parallel_digest
-        card["n_translated"] = sum(row.text in translations for row in rows)
-    card["training_seconds"] = round(time.perf_counter() - started, 1)
-    _write_json(staging / "model_card.json", card)
-    (staging / "MODEL_CARD.md").write_text(_model_card_markdown(card), encoding="utf-8")
 
 
 def _shared_encoder(options: TrainOptions, target: Path) -> dict:

@@ -329,7 +329,8 @@ def test_a_model_directory_is_written_whole_and_replaced_only_when_asked(tmp_pat
     second = train(data, out, options=options, seed=2, overwrite=True)
     assert second == first and [p.name for p in out.iterdir()] == [first.name]
     assert json.loads((second / "model_card.json").read_text())["seed"] == 2
-    assert load_model(second, precision="fp32").predict(["Llama 4 is great."])[0].model_version
+    reloaded = load_model(second, precision="fp32").predict(["Llama 4 is great."])[0]
+    assert reloaded.model_version == second.name.removeprefix("minilm-finetuned-linear-")
 
     result = CliRunner().invoke(cli, ["models", "train", "--data", str(data), "--out", str(out),
                                       "--finetune-epochs", "1", "--max-length", "32"])
